@@ -1,0 +1,62 @@
+"""The physical state the simulators share, so one scenario behaves as one phone in one rig.
+
+The rig simulator writes the lights, port power and tray state; the phone simulator writes what
+the phone's screen shows (a test pattern, the *#06# screen, or the home screen); the operator (or
+the demo's simulated operator) sets which face the camera sees. The camera simulator renders
+from this state. One world per scenario name per process (`world_for`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from drivers.scenario import Scenario, load_scenario
+
+FACES = ("front", "back", "left", "right", "top", "bottom")
+LIGHTS = ("top", "n", "e", "s", "w")
+
+
+@dataclass
+class SimWorld:
+    scenario: Scenario
+    lights: dict[str, int] = field(default_factory=lambda: {name: 0 for name in LIGHTS})
+    screen: str | None = "home"     # 'white','black','red','green','blue','gray','off','imei','home'
+    pose: str = "front"            # the face the top-down camera sees
+    phone_present: bool = True
+    lid_closed: bool = True
+    port_power: bool = False
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def set_lights(self, **levels: int) -> None:
+        with self.lock:
+            for name, level in levels.items():
+                if name not in LIGHTS:
+                    raise ValueError(f"unknown light {name!r}; lights are {', '.join(LIGHTS)}")
+                self.lights[name] = max(0, min(100, int(level)))
+
+    def set_pose(self, face: str) -> None:
+        if face not in FACES:
+            raise ValueError(f"unknown face {face!r}; faces are {', '.join(FACES)}")
+        with self.lock:
+            self.pose = face
+
+
+_worlds: dict[str, SimWorld] = {}
+_worlds_lock = threading.Lock()
+
+
+def world_for(scenario: str | Scenario | None = None) -> SimWorld:
+    """The shared world for a scenario (created on first use)."""
+    scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    with _worlds_lock:
+        world = _worlds.get(scen.name)
+        if world is None:
+            world = _worlds[scen.name] = SimWorld(scenario=scen)
+        return world
+
+
+def reset_worlds() -> None:
+    """Forget all worlds (tests)."""
+    with _worlds_lock:
+        _worlds.clear()
