@@ -1,0 +1,247 @@
+"""The simulated camera: where the phone lies in the frame, and how light becomes pixel values.
+
+`CameraModel` holds the nuisances a real top-down camera adds — perspective, lens blur,
+vignetting, exposure drift, sensor (shot + read) noise, moiré between the panel's pixel grid and
+the sensor's, and glare from the rig's lights on the cover glass. `compose_front` photographs a
+phone lying face up: tray, body, cover glass, the panel's emission warped through the
+display→camera homography, light scattered by cracks in the glass. The response is linear
+(raw-like) so relative depths of defects survive; values saturate at 255.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import cv2
+import numpy as np
+
+WHITE_LEVEL = 215.0          # camera value of a full-white panel at gain 1 (headroom for glare)
+LIGHT_LEVEL = 255.0          # camera value of a perfect reflector under 100 % light
+TRAY_BGR = (0.58, 0.56, 0.55)
+GLASS_REFLECTANCE = 0.03
+
+
+@dataclass(frozen=True)
+class CameraModel:
+    size: tuple[int, int] = (3000, 4000)      # frame (width, height): 12 MP, portrait
+    mm_per_px: float = 0.04
+    rotation_deg: float = 0.0                  # phone rotation on the tray (clockwise, image coords)
+    offset_px: tuple[float, float] = (0.0, 0.0)
+    perspective: tuple[float, float] = (0.0, 0.0)   # keystone, as fraction of size across frame
+    blur_sigma: float = 0.7
+    vignetting: float = 0.15
+    gain: float = 1.0                          # exposure (drifts per frame)
+    read_noise: float = 1.5
+    shot_noise: float = 0.12                   # variance per level of signal
+    moire: float = 0.05
+    moire_phase: tuple[float, float] = (0.3, 1.1)
+    glare: tuple[float, float, float, float] = (0.65, 0.3, 0.25, 0.0)   # x, y (frame fractions), sigma (of width), amplitude (of white)
+    display_corner_px: float = 0.0            # rounded corners of the active area
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def scaled(self, size: tuple[int, int]) -> "CameraModel":
+        """The same camera at another resolution (the preview stream)."""
+        k = size[0] / self.size[0]
+        return replace(self, size=size, mm_per_px=self.mm_per_px / k,
+                       offset_px=(self.offset_px[0] * k, self.offset_px[1] * k),
+                       blur_sigma=max(0.4, self.blur_sigma * k))
+
+
+def fit_mm_per_px(body_size_mm: tuple[float, float], size: tuple[int, int], fill: float = 0.9) -> float:
+    """Scale at which the phone body fills `fill` of the frame's tighter dimension."""
+    return max(body_size_mm[0] / (fill * size[0]), body_size_mm[1] / (fill * size[1]))
+
+
+def body_to_camera(cam: CameraModel, body_mm: tuple[float, float]) -> np.ndarray:
+    """3x3 homography from body millimetres (origin top-left of the face) to camera pixels."""
+    w, h = cam.size
+    s = 1.0 / cam.mm_per_px
+    t = np.deg2rad(cam.rotation_deg)
+    c, si = np.cos(t) * s, np.sin(t) * s
+    cx, cy = w / 2 + cam.offset_px[0], h / 2 + cam.offset_px[1]
+    bx, by = body_mm[0] / 2, body_mm[1] / 2
+    sim = np.array([[c, -si, cx - c * bx + si * by], [si, c, cy - si * bx - c * by], [0, 0, 1]])
+    px, py = cam.perspective[0] / w, cam.perspective[1] / h
+    persp = np.array([[1, 0, 0], [0, 1, 0], [px, py, 1.0]])
+    to_c = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1.0]])
+    from_c = np.array([[1, 0, w / 2], [0, 1, h / 2], [0, 0, 1.0]])
+    return from_c @ persp @ to_c @ sim
+
+
+def display_to_camera(cam: CameraModel, display: dict, body_mm: tuple[float, float]) -> np.ndarray:
+    """Homography from display pixel coordinates (pixel centres at integers) to camera pixels."""
+    W, H = int(display["width"]), int(display["height"])
+    aw, ah = display["active_mm"]
+    ox, oy = display.get("offset_mm", [(body_mm[0] - aw) / 2, (body_mm[1] - ah) / 2])
+    sx, sy = aw / W, ah / H
+    a = np.array([[sx, 0, ox + 0.5 * sx], [0, sy, oy + 0.5 * sy], [0, 0, 1.0]])
+    return body_to_camera(cam, body_mm) @ a
+
+
+def rounded_rect_mm(w: float, h: float, r: float, n: int = 10) -> np.ndarray:
+    """Outline of a rounded rectangle (origin top-left), as an (N, 2) polygon."""
+    r = max(0.0, min(r, w / 2, h / 2))
+    pts = []
+    for cx, cy, a0 in ((w - r, r, -90), (w - r, h - r, 0), (r, h - r, 90), (r, r, 180)):
+        for a in np.deg2rad(np.linspace(a0, a0 + 90, n)):
+            pts.append((cx + r * np.cos(a), cy + r * np.sin(a)))
+    return np.asarray(pts, np.float64)
+
+
+def _warp_points(hmg: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(pts.reshape(-1, 1, 2).astype(np.float64), hmg).reshape(-1, 2)
+
+
+def poly_mask(size: tuple[int, int], pts: np.ndarray) -> np.ndarray:
+    """Antialiased float32 mask of a polygon given in camera pixels."""
+    mask = np.zeros((size[1], size[0]), np.uint8)
+    cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    return mask.astype(np.float32) * (1.0 / 255.0)
+
+
+def illumination(size: tuple[int, int], lights: dict) -> np.ndarray:
+    """Irradiance on the tray from the top light and the four raking lights (0..~1.3)."""
+    w, h = size
+    x = np.linspace(0.0, 1.0, w, dtype=np.float32)[None, :]
+    y = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
+    lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
+    out = np.full((h, w), 0.01 + 0.9 * lv["top"], np.float32)
+    # A raking light is brightest at its own edge and falls off across the tray.
+    out = out + lv["n"] * (0.25 + 0.55 * (1 - y)) + lv["s"] * (0.25 + 0.55 * y)
+    out = out + lv["w"] * (0.25 + 0.55 * (1 - x)) + lv["e"] * (0.25 + 0.55 * x)
+    return out
+
+
+def moire_mask(cam: CameraModel, scale: float, roi: tuple[int, int, int, int]) -> np.ndarray:
+    """Beat pattern between the display's pixel grid (pitch `scale` camera px) and the sensor grid.
+
+    The grid's first and second harmonics alias against the sensor's sampling; cos(a + b) is split
+    into outer products so the whole map costs a few multiplies per pixel.
+    """
+    x0, y0, x1, y1 = roi
+    xs = np.arange(x0, x1, dtype=np.float64)
+    ys = np.arange(y0, y1, dtype=np.float64)
+    t = np.deg2rad(cam.rotation_deg)
+    out = np.ones((y1 - y0, x1 - x0), np.float32)
+    for axis, (kx, ky) in enumerate(((np.cos(t), np.sin(t)), (-np.sin(t), np.cos(t)))):
+        for harmonic, weight in ((1, 0.6), (2, 0.4)):
+            fx, fy = harmonic * kx / scale, harmonic * ky / scale
+            fx, fy = fx - np.round(fx), fy - np.round(fy)
+            a = 2 * np.pi * fx * xs + cam.moire_phase[axis] * harmonic
+            b = 2 * np.pi * fy * ys
+            amp = cam.moire * weight
+            out += np.outer(amp * np.sin(b), -np.sin(a)).astype(np.float32)
+            out += np.outer(amp * np.cos(b), np.cos(a)).astype(np.float32)
+    return out
+
+
+def vignette(size: tuple[int, int], strength: float) -> np.ndarray:
+    w, h = size
+    x = (np.arange(w, dtype=np.float32) - w / 2) / (0.5 * np.hypot(w, h))
+    y = (np.arange(h, dtype=np.float32) - h / 2) / (0.5 * np.hypot(w, h))
+    r2 = x[None, :] ** 2 + y[:, None] ** 2
+    return 1.0 / (1.0 + strength * r2) ** 2
+
+
+def glare_map(cam: CameraModel) -> np.ndarray | None:
+    gx, gy, gs, amp = cam.glare
+    if amp <= 0:
+        return None
+    w, h = cam.size
+    sigma = gs * w
+    x = np.exp(-0.5 * ((np.arange(w, dtype=np.float32) - gx * w) / sigma) ** 2)
+    y = np.exp(-0.5 * ((np.arange(h, dtype=np.float32) - gy * h) / sigma) ** 2)
+    return np.outer(y * (amp * WHITE_LEVEL), x)
+
+
+def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Exposure gain, vignetting, lens blur, sensor noise, 8-bit quantisation."""
+    g = vignette(cam.size, cam.vignetting) * cam.gain
+    img = radiance * g[..., None] if radiance.ndim == 3 else radiance * g
+    if cam.blur_sigma > 0:
+        img = cv2.GaussianBlur(img, (0, 0), cam.blur_sigma)
+    noise = rng.standard_normal(img.shape, dtype=np.float32)
+    sigma = np.sqrt(np.maximum(img, 0) * cam.shot_noise + cam.read_noise ** 2)
+    img += noise * sigma
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+
+
+def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
+                  crack: np.ndarray | None, lights: dict, rng: np.random.Generator) -> np.ndarray:
+    """Photograph the phone face up (or the empty tray when `scene` has no body)."""
+    w, h = cam.size
+    illum = illumination(cam.size, lights)
+    refl = np.empty((h, w, 3), np.float32)
+    refl[:] = TRAY_BGR
+    body = scene.get("body")
+    if body is not None:
+        bw, bh = body["size_mm"][:2]
+        hb = body_to_camera(cam, (bw, bh))
+        outline = _warp_points(hb, rounded_rect_mm(bw, bh, body.get("corner_radius_mm", 6.0)))
+        m_body = poly_mask(cam.size, outline)[..., None]
+        r, g, b = body.get("color_rgb", (30, 30, 30))
+        refl = refl * (1 - m_body) + m_body * np.float32([b / 255, g / 255, r / 255])
+        inset = 0.8
+        glass = rounded_rect_mm(bw - 2 * inset, bh - 2 * inset, max(0.5, body.get("corner_radius_mm", 6.0) - inset)) + inset
+        m_glass = poly_mask(cam.size, _warp_points(hb, glass))[..., None]
+        refl = refl * (1 - m_glass) + m_glass * GLASS_REFLECTANCE
+    radiance = refl * (illum * LIGHT_LEVEL)[..., None]
+    if body is not None and emission is not None:
+        hd = display_to_camera(cam, scene["display"], (bw, bh))
+        _add_emission(cam, radiance, emission, hd, scene["display"])
+    if body is not None and crack is not None and crack.any():
+        _add_crack_scatter(cam, radiance, crack, scene["display"], (bw, bh), lights)
+    glare = glare_map(cam)
+    if glare is not None:
+        radiance += glare[..., None]
+    return expose(cam, radiance, rng)
+
+
+def _panel_roi(cam: CameraModel, hd: np.ndarray, display: dict, pad: int = 4):
+    W, H = int(display["width"]), int(display["height"])
+    corners = _warp_points(hd, np.array([[-0.5, -0.5], [W - 0.5, -0.5], [W - 0.5, H - 0.5], [-0.5, H - 0.5]]))
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - pad
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + pad
+    w, h = cam.size
+    return max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+
+
+def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, hd: np.ndarray,
+                  display: dict) -> None:
+    x0, y0, x1, y1 = _panel_roi(cam, hd, display)
+    if x1 <= x0 or y1 <= y0:
+        return
+    if cam.display_corner_px > 0:
+        emission = emission * _corner_mask(emission.shape[1], emission.shape[0], cam.display_corner_px)[..., None]
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
+    # Pad by one black pixel so the panel's edge is antialiased like the glass around it.
+    padded = cv2.copyMakeBorder(emission, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    unpad = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1.0]])
+    hm = shift @ hd @ np.linalg.inv(unpad)
+    warped = cv2.warpPerspective(padded, hm, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
+    if cam.moire > 0:
+        warped *= moire_mask(cam, scale, (x0, y0, x1, y1))[..., None]
+    radiance[y0:y1, x0:x1] += warped * WHITE_LEVEL
+
+
+def _corner_mask(w: int, h: int, r: float) -> np.ndarray:
+    mask = np.zeros((h, w), np.uint8)
+    pts = rounded_rect_mm(w, h, r, n=16) - 0.5
+    cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    return mask.astype(np.float32) / 255.0
+
+
+def _add_crack_scatter(cam: CameraModel, radiance: np.ndarray, crack: np.ndarray, display: dict,
+                       body_mm: tuple[float, float], lights: dict) -> None:
+    """Cracked glass scatters raking light into the lens: cracks glow on the 'off' frame."""
+    lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
+    strength = 0.55 * min(1.0, lv["n"] + lv["e"] + lv["s"] + lv["w"]) + 0.12 * lv["top"]
+    if strength <= 0:
+        return
+    hd = display_to_camera(cam, display, body_mm)
+    x0, y0, x1, y1 = _panel_roi(cam, hd, display)
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
+    warped = cv2.warpPerspective(crack, shift @ hd, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
+    radiance[y0:y1, x0:x1] += (warped * (strength * LIGHT_LEVEL))[..., None]

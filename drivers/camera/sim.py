@@ -1,0 +1,187 @@
+"""`sim://SCENARIO`: a camera that photographs the simulated phone in the shared world.
+
+Each `read()` renders what the rig's top-down camera would see right now: the scenario's phone on
+the tray (or the empty tray), under the lights the rig simulator set, showing whatever the phone
+simulator put on its screen, with the scenario's screen defects, through `optics.CameraModel`.
+When the world's pose is not a lit front (a body photo), the cosmetic renderer
+`drivers.camera.body_render.render_face` draws the face; without it, a plain silhouette.
+
+URL options: ``sim://NAME?seed=N&size=WxH&rotation=DEG&glare=AMP&drift=FRAC``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import cv2
+import numpy as np
+
+from drivers.camera import optics
+from drivers.camera.errors import CameraError
+from drivers.camera.screen_content import crack_mask, render_screen
+from drivers.scenario import Scenario, load_scenario
+from drivers.simworld import SimWorld, world_for
+
+log = logging.getLogger(__name__)
+
+PREVIEW_SIZE = (1440, 1920)
+
+
+def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
+    parts = urlsplit(url)
+    name = (parts.netloc + parts.path).strip("/") or "default"
+    opts = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return name, opts
+
+
+def default_camera(scenario: Scenario, opts: dict[str, str] | None = None) -> optics.CameraModel:
+    """The rig's camera for a scenario: 12 MP portrait, scale fitted to the phone, mild nuisances."""
+    opts = opts or {}
+    try:
+        size = tuple(int(v) for v in opts.get("size", "3000x4000").lower().split("x"))
+        cam = optics.CameraModel(
+            size=size,  # type: ignore[arg-type]
+            rotation_deg=float(opts.get("rotation", 1.5)),
+            perspective=(0.01, -0.015),
+            glare=(0.7, 0.25, 0.3, float(opts.get("glare", 0.03))),
+            moire=float(opts.get("moire", 0.05)),
+            display_corner_px=float(opts.get("corner", 0)),
+        )
+    except ValueError as exc:
+        raise CameraError(f"bad sim camera option in {opts}: {exc}",
+                          "use sim://NAME?seed=1&size=3000x4000&rotation=1.5&glare=0.03") from exc
+    mm = optics.fit_mm_per_px(tuple(scenario.body["size_mm"][:2]), cam.size, fill=0.92)
+    return replace(cam, mm_per_px=mm, extra={"drift": float(opts.get("drift", 0.04))})
+
+
+class SimCamera:
+    """Frame source rendering the shared simulated world (thread-safe; one frame at a time)."""
+
+    def __init__(self, url: str = "sim://default", world: SimWorld | None = None,
+                 camera: optics.CameraModel | None = None) -> None:
+        name, opts = parse_sim_url(url)
+        self.url = url
+        self.world = world or world_for(load_scenario(name))
+        self.camera = camera or default_camera(self.world.scenario, opts)
+        self.seed = int(opts.get("seed", 0))
+        self._count = 0
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return self.camera.size
+
+    def read(self) -> np.ndarray:
+        """A full-resolution (12 MP) frame of the rig right now."""
+        return self._render(self.camera)
+
+    def preview(self) -> np.ndarray:
+        """A 1920-line preview frame (rendered directly at that size)."""
+        w, h = self.camera.size
+        size = PREVIEW_SIZE if h >= w else PREVIEW_SIZE[::-1]
+        return self._render(self.camera.scaled(size))
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _render(self, cam: optics.CameraModel) -> np.ndarray:
+        if self._closed:
+            raise CameraError(f"camera {self.url} is closed", "open it again with open_camera(url)")
+        with self._lock:
+            self._count += 1
+            rng = np.random.default_rng([self.seed, self._count])
+        drift = float(cam.extra.get("drift", 0.0))
+        cam = replace(cam, gain=cam.gain * (1.0 + drift * float(rng.uniform(-1, 1))))
+        with self.world.lock:
+            lights = dict(self.world.lights)
+            screen, pose, present = self.world.screen, self.world.pose, self.world.phone_present
+        return render_world_frame(self.world.scenario, cam, screen, pose, present, lights, rng)
+
+
+def render_world_frame(scenario: Scenario, cam: optics.CameraModel, screen: str | None, pose: str,
+                       present: bool, lights: dict, rng: np.random.Generator) -> np.ndarray:
+    """One photograph of the world state (pure function of its arguments)."""
+    if not present:
+        return optics.compose_front(cam, {}, None, None, lights, rng)
+    scene = {"body": scenario.body, "display": scenario.display}
+    if pose == "front":
+        W, H = int(scenario.display["width"]), int(scenario.display["height"])
+        emission = None
+        if screen not in (None, "off"):
+            emission = render_screen(screen, W, H, scenario.screen_defects, scenario.imeis_on_screen)
+        cracks = [d for d in scenario.screen_defects if d.get("kind") == "crack"]
+        crack = None
+        if cracks:
+            crack = np.zeros((H, W), np.float32)
+            for d in cracks:
+                crack = np.maximum(crack, crack_mask(d, W, H)[0])
+        if emission is not None or not _wants_body_photo(lights):
+            return optics.compose_front(cam, scene, emission, crack, lights, rng)
+    return _body_photo(scenario, cam, pose, lights, rng)
+
+
+def _wants_body_photo(lights: dict) -> bool:
+    return any(lights.get(k, 0) > 0 for k in ("top", "n", "e", "s", "w"))
+
+
+def _main_light(lights: dict) -> str:
+    return max(("top", "n", "e", "s", "w"), key=lambda k: lights.get(k, 0))
+
+
+def _body_photo(scenario: Scenario, cam: optics.CameraModel, face: str, lights: dict,
+                rng: np.random.Generator) -> np.ndarray:
+    """A face of the body under the current light: the cosmetic renderer's, else a silhouette."""
+    try:
+        from drivers.camera.body_render import render_face  # owned by the cosmetic engineer
+    except ImportError:
+        render_face = None
+    if render_face is None:
+        if face == "front":
+            return optics.compose_front(cam, {"body": scenario.body, "display": scenario.display},
+                                        None, None, lights, rng)
+        return optics.compose_front(cam, {"body": _edge_body(scenario.body, face)}, None, None, lights, rng)
+    image = np.asarray(render_face(scenario, face, _main_light(lights), mm_per_px=cam.mm_per_px,
+                                   seed=int(rng.integers(1 << 31))))
+    return _place_on_tray(cam, image, lights, rng)
+
+
+def _edge_body(body: dict, face: str) -> dict:
+    w, h, t = body["size_mm"]
+    size = {"back": (w, h), "front": (w, h), "left": (t, h), "right": (t, h), "top": (w, t), "bottom": (w, t)}[face]
+    return {**body, "size_mm": [size[0], size[1], t], "corner_radius_mm": min(body.get("corner_radius_mm", 6), min(size) / 2)}
+
+
+def _place_on_tray(cam: optics.CameraModel, image: np.ndarray, lights: dict,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Centre a rendered face on the tray and pass it through the camera model."""
+    w, h = cam.size
+    illum = optics.illumination(cam.size, lights)
+    radiance = np.empty((h, w, 3), np.float32)
+    radiance[:] = optics.TRAY_BGR
+    radiance *= (illum * optics.LIGHT_LEVEL)[..., None]
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    ih, iw = image.shape[:2]
+    if iw > w or ih > h:
+        k = min(w / iw, h / ih)
+        image = cv2.resize(image, (int(iw * k), int(ih * k)), interpolation=cv2.INTER_AREA)
+        ih, iw = image.shape[:2]
+    x0, y0 = (w - iw) // 2, (h - ih) // 2
+    face = image[..., :3].astype(np.float32)
+    if image.shape[2] == 4:
+        alpha = image[..., 3:4].astype(np.float32) / 255.0
+        region = radiance[y0:y0 + ih, x0:x0 + iw]
+        radiance[y0:y0 + ih, x0:x0 + iw] = region * (1 - alpha) + face * alpha
+    else:
+        radiance[y0:y0 + ih, x0:x0 + iw] = face
+    return optics.expose(cam, radiance, rng)
