@@ -169,6 +169,8 @@ class Inspection:
         self.executor = ThreadPoolExecutor(max_workers=self.options.grading_workers,
                                            thread_name_prefix="grading")
         self.missing: list[str] = []
+        self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
+        self.pose = "front"                        # the face we believe the camera sees
         self.error: BaseException | None = None
         devices.on_rig_event = self._on_rig_event
 

@@ -1,0 +1,154 @@
+"""Steps that photograph the phone: the *#06# IMEI screen, the screen test patterns, the body faces.
+
+Grading runs on the worker pool while the next captures go on (the verdict step collects the
+grades), so the wall time of an inspection is close to the rig's own settle/exposure time.
+Frames are evidence: each is saved as PNG with its SHA-256 in the inspection record.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Any
+
+from station.errors import HardwareError
+from station.inspection.capture import EvidenceWriter, capture, ensure_pose, set_lights
+from station.inspection.devices import import_part
+from station.inspection.machine import StepContext
+
+SCREEN_PATTERNS = ("white", "black", "red", "green", "blue", "gray")
+FACES = ("front", "back", "left", "right", "top", "bottom")
+COSMETIC_LIGHTS = ("n", "e", "s", "w", "top")
+RAKING_LIGHT = {"w": 100}          # screen-off frame: raking light shows cracks and scratches
+IMEI_LIGHT = {"top": 20}           # the *#06# screen is lit by itself; a little fill for the bezel
+DIAL_IMEI = "am start -a android.intent.action.DIAL -d 'tel:*%2306%23'"
+GO_HOME = "input keyevent KEYCODE_HOME"
+SCREEN_SLEEP = "input keyevent KEYCODE_SLEEP"
+
+
+def show_pattern_cmd(base_url: str, name: str) -> str:
+    return f"am start -a android.intent.action.VIEW -d {base_url.rstrip('/')}/pattern/{name}"
+
+
+def imei(ctx: StepContext) -> dict[str, Any]:
+    check = import_part("station.imei")
+    usb_imeis = list((ctx.record.results.get("phone") or {}).get("imeis") or [])
+    ensure_pose(ctx, "front")
+    phone = ctx.devices.phone
+    phone.shell(DIAL_IMEI)
+    set_lights(ctx, **IMEI_LIGHT)
+    writer = EvidenceWriter(ctx, "imei")
+    screen_imeis: list[str] = []
+    for attempt in range(2):
+        frame = capture(ctx)
+        writer.save(f"imei_screen_{attempt}", frame)
+        ctx.progress(0.5, message="reading *#06# screen")
+        screen_imeis = list(check.read_imeis_from_frame(frame))
+        if screen_imeis:
+            break
+        ctx.prompt("show_imei_screen")   # the dialer did not come up: the operator shows it
+    writer.wait()
+    phone.shell(GO_HOME)
+    verdict = check.cross_check(usb_imeis, screen_imeis)
+    out = verdict.to_dict() if hasattr(verdict, "to_dict") else dict(verdict)
+    out.setdefault("sources", {"usb": usb_imeis, "screen": screen_imeis})
+    ctx.record.put_result("imei", out)
+    ctx.result(verdict=out.get("verdict"), imeis=usb_imeis, reasons=out.get("reasons", []))
+    return {"verdict": out.get("verdict")}
+
+
+def _display_size(ctx: StepContext) -> dict[str, int]:
+    phone = ctx.record.results.get("phone") or {}
+    display = phone.get("display") or {}
+    if display.get("width") and display.get("height"):
+        return {"width": int(display["width"]), "height": int(display["height"])}
+    text = ctx.devices.phone.shell("wm size")     # "Physical size: 1080x1920"
+    for line in text.splitlines():
+        if "size:" in line:
+            w, _, h = line.split(":", 1)[1].strip().partition("x")
+            return {"width": int(w), "height": int(h)}
+    raise HardwareError(f"the phone did not report its display size ({text.strip()!r})",
+                        "unlock the phone and run the inspection again")
+
+
+def screen(ctx: StepContext) -> dict[str, Any]:
+    grade_screen = import_part("station.grading.screen", "grade_screen_frameset")
+    ensure_pose(ctx, "front")
+    phone = ctx.devices.phone
+    display = _display_size(ctx)
+    writer = EvidenceWriter(ctx, "screen")
+    set_lights(ctx)                                # dark box: the panel lights itself
+    names = list(SCREEN_PATTERNS) + ["off"]
+    for i, name in enumerate(names):
+        if name == "off":
+            phone.shell(SCREEN_SLEEP)
+            set_lights(ctx, **RAKING_LIGHT)
+        else:
+            phone.shell(show_pattern_cmd(ctx.options.pattern_base_url, name))
+        writer.save(name, capture(ctx))
+        ctx.progress((i + 1) / len(names), pattern=name)
+    set_lights(ctx)
+    manifest = {"format": "frameset/1", "display": display,
+                "frames": {name: f"{name}.png" for name in names}}
+    folder = writer.write_manifest(manifest)
+    ctx.record.put_result("screen_frameset", str(folder))
+    _grade_later(ctx, "screen", lambda: grade_screen(str(folder)))
+    return {"frames": len(names)}
+
+
+def cosmetic(ctx: StepContext) -> dict[str, Any]:
+    grade_cosmetic = import_part("station.grading.cosmetic", "grade_cosmetic_frameset")
+    mm_per_px = (ctx.record.results.get("rig") or {}).get("mm_per_px") or 0.05
+    writer = EvidenceWriter(ctx, "cosmetic")
+    frames: dict[str, dict[str, str]] = {}
+    total = len(FACES) * len(COSMETIC_LIGHTS)
+    done = 0
+    for face in FACES:
+        ensure_pose(ctx, face)
+        frames[face] = {}
+        for light in COSMETIC_LIGHTS:
+            set_lights(ctx, **{light: 100})
+            name = f"{face}_{light}"
+            writer.save(name, capture(ctx))
+            frames[face][light] = f"{name}.png"
+            done += 1
+            ctx.progress(done / total, face=face, light=light)
+    set_lights(ctx)
+    ensure_pose(ctx, "front")                      # leave the phone as it came in
+    manifest = {"format": "frameset/1", "scale": {"mm_per_px": mm_per_px}, "frames": frames}
+    folder = writer.write_manifest(manifest)
+    ctx.record.put_result("cosmetic_frameset", str(folder))
+    _grade_later(ctx, "cosmetic", lambda: grade_cosmetic(str(folder)))
+    return {"frames": total}
+
+
+def _grade_later(ctx: StepContext, part: str, grade) -> Future:
+    """Grade on the worker pool; the result lands in the record and on the bus when ready."""
+    inspection, record, bus = ctx.inspection, ctx.record, ctx.inspection.bus
+
+    def run() -> dict[str, Any]:
+        result = grade()
+        out = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        record.put_result(part, out)
+        bus.emit("result", part, grade=out.get("grade"), defects=out.get("defects", []),
+                 label_zh=out.get("label_zh"), frameset=record.results.get(f"{part}_frameset"))
+        return out
+
+    future = ctx.executor.submit(run)
+    inspection.pending_grades[part] = future
+    return future
+
+
+def collect_grade(ctx: StepContext, part: str, grade_now) -> dict[str, Any]:
+    """The grade of `part`: from the record, the pending job, or (after a crash) graded now."""
+    if part in ctx.record.results:
+        return ctx.record.results[part]
+    future = ctx.inspection.pending_grades.get(part)
+    if future is not None:
+        return future.result()
+    folder = ctx.record.results.get(f"{part}_frameset")
+    if folder is None:
+        raise HardwareError(f"no {part} frames were captured", "run the inspection again")
+    out = grade_now(folder)
+    out = out.to_dict() if hasattr(out, "to_dict") else dict(out)
+    ctx.record.put_result(part, out)
+    return out
