@@ -1,0 +1,137 @@
+"""RFC 8785 (JSON Canonicalization Scheme) for float-free payloads.
+
+The signed report carries no floats (percent as permille, times as RFC 3339 strings), so the one
+hard part of JCS — ECMAScript number formatting — reduces to integers within the IEEE-754 safe
+range. What remains: object keys sorted by their UTF-16 code units, no whitespace, strings escaped
+exactly as ECMAScript's JSON.stringify does, UTF-8 output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from json.encoder import encode_basestring as _encode_basestring
+
+from station.errors import BadInput
+
+# Integers beyond 2**53 cannot round-trip through an IEEE double, which JCS numbers are.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")
+# A run of 16+ digits might be an integer past 2**53: let the exact checks look at it.
+_LONG_DIGITS = re.compile(rb"[:,[]-?\d{16}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _NotPlain(Exception):
+    """The fast path met something only the exact walker can judge."""
+
+
+def _reject_float(text: str):
+    raise _NotPlain(text)
+
+
+def _check_int(text: str) -> int:
+    number = int(text)
+    if abs(number) > MAX_SAFE_INTEGER:
+        raise _NotPlain(text)
+    return number
+
+
+def canonical_json(value: object) -> bytes:
+    """The RFC 8785 canonical UTF-8 bytes of `value` (dict/list/str/int/bool/None only).
+
+    Fast path: the C JSON encoder with sorted keys gives the JCS bytes when the value round-trips
+    unchanged (no floats, no big ints, no non-string keys) and no text needs 4-byte UTF-8 (only
+    there do code-point order and JCS's UTF-16 order differ). Anything else takes the exact walker,
+    which also names the offending field.
+    """
+    try:
+        data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                          allow_nan=False).encode("utf-8")
+        if (not _ASTRAL.search(data) and not _LONG_DIGITS.search(data)
+                and json.loads(data, parse_float=_reject_float) == value):
+            return data
+    except (TypeError, ValueError, RecursionError, _NotPlain):
+        pass
+    return canonical_json_exact(value)
+
+
+def parse_canonical(raw: bytes) -> object:
+    """Parse JSON bytes that must already be in RFC 8785 form; ValueError says why not."""
+    try:
+        value = json.loads(raw, parse_float=_reject_float,
+                           parse_int=_check_int if _LONG_DIGITS.search(raw) else int)
+    except _NotPlain as exc:
+        raise ValueError(f"number {exc} is a float or too large for a report") from exc
+    if _ASTRAL.search(raw):
+        canonical = canonical_json_exact(value)
+    else:
+        # Parsed JSON has only str keys, lists and safe ints, so the C encoder's output is JCS.
+        canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if canonical != raw:
+        raise ValueError("not in RFC 8785 canonical form (key order, spacing or escapes differ)")
+    return value
+
+
+def canonical_json_exact(value: object) -> bytes:
+    """RFC 8785 by walking the value: the reference the fast path is tested against."""
+    parts: list[str] = []
+    _write(value, parts, "$")
+    return "".join(parts).encode("utf-8")
+
+
+def _write(value: object, out: list[str], path: str) -> None:
+    # bool before int: True is an int in Python but a literal in JSON.
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise BadInput(f"integer at {path} is outside the JSON-safe range (|n| > 2**53-1)",
+                           "store such values as strings")
+        out.append(str(int(value)))
+    elif isinstance(value, float):
+        raise BadInput(f"float {value!r} at {path}: the signed report carries no floats",
+                       "express it as an integer (percent as permille, mm as micrometres) or a string")
+    elif isinstance(value, str):
+        out.append(_string(value, path))
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write(item, out, f"{path}[{index}]")
+        out.append("]")
+    elif isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise BadInput(f"object key {key!r} at {path} is not a string", "use string keys only")
+        out.append("{")
+        for index, key in enumerate(sorted(value, key=_utf16_sort_key)):
+            if index:
+                out.append(",")
+            out.append(_string(key, path))
+            out.append(":")
+            _write(value[key], out, f"{path}.{key}")
+        out.append("}")
+    else:
+        raise BadInput(f"value of type {type(value).__name__} at {path} cannot go in a report",
+                       "use dict, list, str, int, bool or None")
+
+
+def _utf16_sort_key(key: str) -> bytes:
+    # Big-endian UTF-16 bytes compare in the same order as UTF-16 code units.
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _string(text: str, path: str) -> str:
+    # Python's JSON string encoder escapes exactly what ECMAScript's JSON.stringify does
+    # (quote, backslash, \b \f \n \r \t short forms, other C0 controls as lowercase \u00xx),
+    # but lets lone surrogates through, which JCS forbids.
+    if _SURROGATE.search(text):
+        raise BadInput(f"string at {path} holds a lone surrogate", "pass well-formed Unicode text")
+    return _encode_basestring(text)
