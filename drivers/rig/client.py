@@ -1,0 +1,348 @@
+"""The typed rig client: ``rig = open_rig(url)``; ``rig.lights(top=80)``; ``rig.weight_g()``; …
+
+Stop-and-wait: one request in flight, numbered; the reply must echo the number. A reader thread
+owns the port: it splits and decodes lines, hands replies to the waiting caller, queues events
+for a dispatcher thread (callbacks never run on the reader, so they may call the rig), and
+reopens the port when the cable comes back. A request is sent again after a timeout, a corrupt
+line, or the rig's ``rs``; the rig replays (never re-executes) a request it already handled.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import threading
+import time
+from typing import Callable
+
+from serial.serialutil import SerialException
+
+from drivers.rig import commands as cmd
+from drivers.rig.codec import (SEQ_MODULO, Event, LineSplitter, Reply, Resend, decode_rig_line,
+                               encode_request)
+from drivers.rig.errors import CorruptLine, RigCommandError, RigDisconnected, RigTimeout
+from drivers.rig.models import (Calibration, Identity, PortReading, RigEvent, RigStats, RigStatus,
+                                SelftestResult, StrobeResult, TrayState)
+from drivers.rig.trafficlog import TrafficLog
+from drivers.rig.transport import SerialTransport
+
+log = logging.getLogger(__name__)
+
+_BROKEN = object()        # reply-queue marker: the port failed
+
+
+class RigClient:
+    def __init__(self, url: str, *, timeout_s: float = 0.15, retries: int = 8,
+                 reconnect_s: float = 3.0, log_dir=None, poll_s: float = 0.05) -> None:
+        self.url = url
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.reconnect_s = reconnect_s
+        self.poll_s = poll_s
+        self.stats = RigStats()
+        self.identity: Identity | None = None
+        self._physical_ms = 0
+        self._seq = random.randrange(SEQ_MODULO)   # a fresh session never collides with the last
+        self._request_lock = threading.Lock()
+        self._replies: queue.SimpleQueue = queue.SimpleQueue()
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._callbacks: list[Callable[[RigEvent], None]] = []
+        self._callbacks_lock = threading.Lock()
+        self._connected = threading.Event()
+        self._stop = threading.Event()
+        self._broken_reason = ""
+        self._last_event_count: int | None = None
+        self._splitter = LineSplitter()
+        self._log = TrafficLog(log_dir, port_label=url.split("?")[0])
+        self._transport = SerialTransport(url, poll_s).open()
+        self._log.note(f"opened {url}")
+        self._connected.set()
+        self._reader = threading.Thread(target=self._read_loop, name="rig-reader", daemon=True)
+        self._dispatcher = threading.Thread(target=self._dispatch_loop, name="rig-events", daemon=True)
+        self._reader.start()
+        self._dispatcher.start()
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        self._events.put(None)
+        self._reader.join(timeout=2.0)
+        self._dispatcher.join(timeout=2.0)
+        if self._transport is not None:
+            self._transport.close()
+        self._log.note("closed")
+        self._log.close()
+
+    def __enter__(self) -> "RigClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def physical_wait_s(self) -> float:
+        """Settle/sampling/exposure time the firmware reported, summed over every command so far."""
+        return self._physical_ms / 1000.0
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def on_event(self, callback: Callable[[RigEvent], None]) -> Callable[[], None]:
+        """Call ``callback(RigEvent)`` (on the driver's event thread) for each event; returns unsubscribe."""
+        with self._callbacks_lock:
+            self._callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            with self._callbacks_lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
+        return unsubscribe
+
+    # ------------------------------------------------------------------ reader thread
+    def _read_loop(self) -> None:
+        while not self._stop.is_set():
+            transport = self._transport
+            if transport is None:
+                self._reconnect_loop()
+                continue
+            try:
+                data = transport.read_some()
+            except (SerialException, OSError) as exc:
+                self._on_broken(exc)
+                continue
+            if not data:
+                continue
+            self._log.write("<", data)
+            for line in self._splitter.feed(data):
+                try:
+                    item = decode_rig_line(line)
+                except CorruptLine as exc:
+                    self.stats.corrupt_lines += 1
+                    self._replies.put(exc)
+                    continue
+                if isinstance(item, Event):
+                    self._events.put(item)
+                else:
+                    self._replies.put(item)
+
+    def _on_broken(self, exc: BaseException) -> None:
+        if self._stop.is_set():
+            return
+        self._broken_reason = str(exc) or type(exc).__name__
+        self._connected.clear()
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.close()
+        self._log.note(f"port failed: {self._broken_reason}")
+        self._replies.put(_BROKEN)
+        self._events.put(RigEvent("disconnected", {"reason": self._broken_reason}, at=time.time()))
+
+    def _reconnect_loop(self) -> None:
+        backoff = 0.05
+        while not self._stop.wait(backoff):
+            try:
+                transport = SerialTransport(self.url, self.poll_s).open()
+            except Exception:   # noqa: BLE001 - any failure means "not back yet"; keep trying
+                backoff = min(backoff * 2, 0.5)
+                continue
+            self._splitter.clear()
+            self._transport = transport
+            self._last_event_count = None
+            self.stats.reconnects += 1
+            self._log.note(f"reopened {self.url}")
+            self._connected.set()
+            self._events.put(RigEvent("reconnected", at=time.time()))
+            return
+
+    # ------------------------------------------------------------------ event thread
+    def _dispatch_loop(self) -> None:
+        while True:
+            item = self._events.get()
+            if item is None:
+                return
+            if isinstance(item, Event):
+                last = self._last_event_count
+                if last is not None and item.count == last:
+                    continue                      # the same event delivered twice
+                if last is not None and item.count > last + 1:
+                    missed = item.count - last - 1
+                    self.stats.events_missed += missed
+                    self._deliver(RigEvent("missed", {"count": str(missed)}, at=time.time()))
+                self._last_event_count = item.count
+                self.stats.events += 1
+                item = RigEvent(item.name, dict(item.fields), item.count, time.time())
+            self._deliver(item)
+
+    def _deliver(self, event: RigEvent) -> None:
+        with self._callbacks_lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            try:
+                callback(event)
+            except Exception:   # noqa: BLE001 - a subscriber's bug must not stop the driver
+                log.exception("rig event callback failed for %s", event.name)
+
+    # ------------------------------------------------------------------ requests
+    def _drain_replies(self) -> None:
+        while True:
+            try:
+                item = self._replies.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Reply):
+                self.stats.stale_replies += 1
+
+    def _wait_connected(self, verb: str) -> None:
+        if self._connected.wait(self.reconnect_s):
+            return
+        raise RigDisconnected(
+            f"the rig at {self.url} is gone ({self._broken_reason}) and did not come back within "
+            f"{self.reconnect_s:g} s, so {verb} was not done",
+            "check the rig's USB cable and power; when it is back, run the step again "
+            f"(`station rig info --rig {self.url}` checks the link)")
+
+    def request(self, verb: str, *args: str) -> Reply:
+        """Send one command and return its ``ok`` reply (RigCommandError for an ``err`` reply)."""
+        if self._stop.is_set():
+            raise RigDisconnected(f"the rig client for {self.url} is closed", "open the rig again")
+        with self._request_lock:
+            self._seq = (self._seq + 1) % SEQ_MODULO
+            seq = self._seq
+            line = encode_request(seq, verb, args)
+            timeout = self.timeout_s + cmd.max_duration_ms(verb, args) / 1000.0
+            self.stats.requests += 1
+            self._drain_replies()
+            attempts = 0
+            while True:
+                self._wait_connected(verb)
+                if attempts > self.retries:
+                    raise RigTimeout(
+                        f"no valid reply from the rig at {self.url} to {verb} after "
+                        f"{attempts} tries ({timeout:.2f} s each)",
+                        "check that the URL is the rig (`station rig info`), that no other program "
+                        "has the port open, and the cable; the traffic log is in the station's logs/")
+                if attempts:
+                    self.stats.resends += 1
+                attempts += 1
+                reply = self._attempt(line, seq, timeout)
+                if reply is not None:
+                    break
+        if not reply.ok:
+            name, hint = cmd.ERRORS.get(reply.error, ("error", "see the rig's error code in the spec"))
+            raise RigCommandError(reply.error, name,
+                                  f"the rig refused {verb}: E{reply.error} {name}: {reply.message}",
+                                  hint)
+        for key in cmd.DURATION_FIELDS:
+            if key in reply.fields and reply.fields[key].isdigit():
+                self._physical_ms += int(reply.fields[key])
+        return reply
+
+    def _attempt(self, line: bytes, seq: int, timeout: float) -> Reply | None:
+        """Send once and wait; the matching reply, or None when it must be sent again."""
+        transport = self._transport
+        try:
+            if transport is None:
+                return None
+            self._log.write(">", line)
+            transport.write(line)
+        except (SerialException, OSError):
+            return None   # the reader sees the same failure and starts reconnecting
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.stats.timeouts += 1
+                return None
+            try:
+                item = self._replies.get(timeout=remaining)
+            except queue.Empty:
+                self.stats.timeouts += 1
+                return None
+            if isinstance(item, Reply):
+                if item.seq == seq:
+                    return item
+                self.stats.stale_replies += 1
+            elif isinstance(item, Resend):
+                self.stats.resend_requests += 1
+                return None
+            elif isinstance(item, CorruptLine) or item is _BROKEN:
+                return None
+
+    # ------------------------------------------------------------------ typed commands
+    def identify(self) -> Identity:
+        self.identity = Identity.from_fields(self.request("ID").fields)
+        return self.identity
+
+    def status(self) -> RigStatus:
+        return RigStatus.from_fields(self.request("STATUS").fields)
+
+    def lights(self, top: int | None = None, n: int | None = None, e: int | None = None,
+               s: int | None = None, w: int | None = None) -> dict[str, int]:
+        """Set the given lights (percent 0-100), wait until they settle; all five levels back."""
+        levels = {"top": top, "n": n, "e": e, "s": s, "w": w}
+        args = []
+        for name, level in levels.items():
+            if level is None:
+                continue
+            if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 100:
+                raise ValueError(f"light {name}={level!r}: give a whole percent 0-100")
+            args.append(f"{name}={level}")
+        if not args:
+            raise ValueError("lights(): give at least one of top, n, e, s, w (percent 0-100)")
+        fields = self.request("LIGHT", *args).fields
+        return {name: int(fields[name]) for name in cmd.LIGHT_CHANNELS}
+
+    def lights_off(self) -> dict[str, int]:
+        fields = self.request("LIGHT", "OFF").fields
+        return {name: int(fields[name]) for name in cmd.LIGHT_CHANNELS}
+
+    def tray(self) -> TrayState:
+        return TrayState.from_fields(self.request("TRAY").fields)
+
+    def weight_g(self) -> float:
+        return self.tray().weight_g
+
+    def port_power(self, on: bool) -> bool:
+        reply = self.request("PORT", "ON" if on else "OFF")
+        return reply.fields.get("port") == "on"
+
+    def port_reading(self, samples: int = cmd.PORT_SAMPLES_DEFAULT) -> PortReading:
+        if not 1 <= samples <= cmd.PORT_SAMPLES_MAX:
+            raise ValueError(f"samples={samples}: give 1-{cmd.PORT_SAMPLES_MAX}")
+        return PortReading.from_fields(self.request("PORT", "READ", f"samples={samples}").fields)
+
+    def strobe(self, width_us: int = 2000, delay_us: int = 0, count: int = 1) -> StrobeResult:
+        values = {"width_us": width_us, "delay_us": delay_us, "count": count}
+        for key, value in values.items():
+            low, high = cmd.STROBE_LIMITS[key]
+            if not low <= value <= high:
+                raise ValueError(f"strobe {key}={value}: give {low}-{high}")
+        return StrobeResult.from_fields(
+            self.request("STROBE", *(f"{k}={v}" for k, v in values.items())).fields)
+
+    def calibration(self) -> Calibration:
+        return Calibration.from_fields(self.request("CAL").fields)
+
+    def selftest(self) -> SelftestResult:
+        """The firmware's own self-test (lights, load cell, port switch, lid switch)."""
+        return SelftestResult.from_fields(self.request("SELFTEST").fields)
+
+
+def open_rig(url: str, *, check: bool = True, **options) -> RigClient:
+    """Open the rig at any pyserial URL (or ``rigsim://SCENARIO?faults=...&timing=fast``).
+
+    With ``check`` the rig must answer ID, so a wrong port fails here with a clear error.
+    Options: timeout_s, retries, reconnect_s, log_dir (traffic log folder), poll_s.
+    """
+    rig = RigClient(url, **options)
+    if check:
+        try:
+            rig.identify()
+        except BaseException:
+            rig.close()
+            raise
+    return rig

@@ -1,0 +1,1 @@
+"""The rig's simulator twin: firmware logic, fault injection, rigsim:// port and pty server."""

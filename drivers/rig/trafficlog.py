@@ -1,0 +1,75 @@
+"""Raw rig traffic, every byte both ways, in a rotating file (for disputes: "what did the rig say?").
+
+Where: the ``log_dir`` the caller gives, else ``$STATION_HOME/logs`` (drivers cannot import
+``station``; the environment variable is the contract), else the platform's user data dir, the
+same rule as ``station.home``. Files: ``rig-traffic.log`` plus ``.1`` … ``.N`` older ones.
+Format: ``<UTC time> <port> <'>' host->rig | '<' rig->host | '#' note> <bytes, escaped>``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+LOG_NAME = "rig-traffic.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+
+
+def default_log_dir() -> Path:
+    env = os.environ.get("STATION_HOME")
+    if env:
+        return Path(env).expanduser() / "logs"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("phone-station", "station")) / "logs"
+
+
+def _escape(data: bytes) -> str:
+    text = data.decode("latin-1")
+    return text.encode("unicode_escape").decode("ascii")
+
+
+class TrafficLog:
+    def __init__(self, log_dir: str | Path | None = None, port_label: str = "rig",
+                 max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
+        self.dir = Path(log_dir) if log_dir is not None else default_log_dir()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / LOG_NAME
+        self.port_label = port_label.replace(" ", "_")
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._lock = threading.Lock()
+        self._file = open(self.path, "a", encoding="ascii", buffering=1)
+        self._size = self._file.tell()
+
+    def _rotate(self) -> None:
+        self._file.close()
+        for index in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{LOG_NAME}.{index}")
+            if older.exists():
+                older.replace(self.path.with_name(f"{LOG_NAME}.{index + 1}"))
+        if self.path.exists():
+            self.path.replace(self.path.with_name(f"{LOG_NAME}.1"))
+        self._file = open(self.path, "a", encoding="ascii", buffering=1)
+        self._size = 0
+
+    def write(self, direction: str, data: bytes) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        line = f"{stamp} {self.port_label} {direction} {_escape(data)}\n"
+        with self._lock:
+            if self._file.closed:
+                return
+            if self._size + len(line) > self.max_bytes:
+                self._rotate()
+            self._file.write(line)
+            self._size += len(line)
+
+    def note(self, text: str) -> None:
+        self.write("#", text.encode("ascii", "replace"))
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()

@@ -1,0 +1,82 @@
+"""Bytes to and from the rig over any pyserial URL (``/dev/ttyACM0``, ``hwgrep://``, ``socket://``,
+``spy://``, ``loop://``, ``rigsim://``). No framing here: that is the codec's job.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+
+import serial
+from serial.serialutil import SerialException
+
+from drivers.rig.errors import RigConnectError
+
+HANDLER_PACKAGE = "drivers.rig.urlhandler"
+BAUDRATE = 115200       # ignored by USB-CDC, used by UART bridges (spec: 115200 8N1)
+
+
+def register_url_handler() -> None:
+    """Make ``serial.serial_for_url`` know ``rigsim://`` (idempotent)."""
+    if HANDLER_PACKAGE not in serial.protocol_handler_packages:
+        serial.protocol_handler_packages.append(HANDLER_PACKAGE)
+
+
+class SerialTransport:
+    """One open port. ``read_some`` waits at most ``poll_s`` and returns whatever arrived."""
+
+    def __init__(self, url: str, poll_s: float = 0.05) -> None:
+        self.url = url
+        self.poll_s = poll_s
+        self.port = None
+        self._fd: int | None = None
+
+    def open(self) -> "SerialTransport":
+        register_url_handler()
+        try:
+            self.port = serial.serial_for_url(self.url, baudrate=BAUDRATE, timeout=self.poll_s,
+                                              write_timeout=2.0)
+        except (SerialException, ValueError, OSError) as exc:
+            raise RigConnectError(
+                f"cannot open the rig's serial port {self.url!r}: {exc}",
+                "check the USB cable and the port name (ls /dev/ttyACM*; the udev rule in "
+                "drivers/rig/99-inspection-rig.rules gives /dev/inspection-rig and non-root "
+                "access), or use rigsim:// for the simulator") from exc
+        # Plain POSIX ports: select + os.read on the descriptor is several times faster than
+        # pyserial's byte-counting read. Wrappers such as spy:// keep their own read().
+        fd = getattr(self.port, "fd", None)
+        if isinstance(fd, int) and type(self.port).read is serial.Serial.read:
+            self._fd = fd
+        return self
+
+    def read_some(self) -> bytes:
+        if self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], self.poll_s)
+            if not ready:
+                return b""
+            data = os.read(self._fd, 4096)
+            if not data:
+                raise SerialException("device reports readiness to read but returned no data "
+                                      "(device disconnected?)")
+            return data
+        port = self.port
+        data = port.read(max(1, port.in_waiting))
+        waiting = port.in_waiting if data else 0
+        return data + port.read(waiting) if waiting else data
+
+    def write(self, data: bytes) -> None:
+        if self._fd is not None:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            return
+        self.port.write(data)
+
+    def close(self) -> None:
+        port, self.port, self._fd = self.port, None, None
+        if port is not None:
+            try:
+                port.close()
+            except (SerialException, OSError):
+                pass
