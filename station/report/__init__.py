@@ -50,6 +50,18 @@ def verify_report(text: str | bytes, keyring: Keyring | None = None, extra_keys=
     return verified
 
 
+def verify_report_file(path, keyring: Keyring | None = None, extra_keys=None) -> Verified:
+    """Verify a .jws file; raises VerificationFailed (exit 1) or BadInput for an unreadable file."""
+    from pathlib import Path
+
+    from station.errors import BadInput
+
+    file = Path(path)
+    if not file.is_file():
+        raise BadInput(f"{path} is not a file", "pass the report's .jws file")
+    return verify_report(file.read_bytes(), keyring, extra_keys)
+
+
 def verify_url(report_id: str, base_url: str | None = None) -> str:
     """The overlay server's verification page for a report (base: $STATION_VERIFY_BASE_URL)."""
     base = base_url or os.environ.get("STATION_VERIFY_BASE_URL") or DEFAULT_VERIFY_BASE_URL
@@ -72,5 +84,5 @@ def __getattr__(name: str):
 __all__ = ["REPORT_FORMAT", "WARRANTY_DAYS", "Keyring", "Verified", "VerificationFailed",
            "build_report", "default_keyring", "evidence_entries", "load_public_key", "mask_imei", "peek",
            "public_view", "sha256_file", "sign_report", "station_id", "validate_inspection",
-           "verify_report", "verify_url", "issue_report_and_warranty", "IssuedReport",
+           "verify_report", "verify_report_file", "verify_url", "issue_report_and_warranty", "IssuedReport",
            "render_html", "render_pdf", "render_card"]

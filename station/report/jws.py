@@ -36,6 +36,10 @@ class Verified:
     header: dict
     kid: str
 
+    @property
+    def ok(self) -> bool:
+        return True  # a failed check raises VerificationFailed instead of returning
+
 
 def sign(payload: dict, key: SigningKey) -> str:
     """The compact JWS of `payload` (canonical JSON) signed with `key`."""
