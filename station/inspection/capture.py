@@ -17,8 +17,14 @@ ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
 
 
 def set_lights(ctx: StepContext, **levels: int) -> None:
-    """Switch the rig's lights to exactly `levels` (others off); the rig waits for them to settle."""
-    ctx.devices.rig.lights(**{**ALL_OFF, **levels})
+    """Switch the rig's lights to exactly `levels` (others off); the rig waits for them to settle.
+    Skipped when they already are so: every change costs a settle time on the real rig."""
+    wanted = {**ALL_OFF, **levels}
+    inspection = ctx.inspection
+    if getattr(inspection, "lights", None) == wanted and ctx.devices.is_open("rig"):
+        return
+    ctx.devices.rig.lights(**wanted)
+    inspection.lights = wanted
 
 
 def ensure_pose(ctx: StepContext, face: str) -> None:

@@ -171,6 +171,7 @@ class Inspection:
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pose = "front"                        # the face we believe the camera sees
+        self.lights: dict[str, int] | None = None  # what the rig's lights were last set to
         self.error: BaseException | None = None
         devices.on_rig_event = self._on_rig_event
 
@@ -222,6 +223,7 @@ class Inspection:
     # -- pause / resume ----------------------------------------------------------------------
     def _pause_until_back(self, step: str, lost: DeviceLost) -> None:
         self._transition(State.PAUSED)
+        self.lights = None                           # a reconnected rig may have reset them
         self.bus.emit("paused", step, device=lost.device, message=lost.message)
         started = time.monotonic()
         if lost.device == "tray":

@@ -15,10 +15,8 @@ from station.inspection.capture import EvidenceWriter, capture, ensure_pose, set
 from station.inspection.devices import import_part
 from station.inspection.machine import StepContext
 
-SCREEN_PATTERNS = ("white", "black", "red", "green", "blue", "gray")
 FACES = ("front", "back", "left", "right", "top", "bottom")
 COSMETIC_LIGHTS = ("n", "e", "s", "w", "top")
-RAKING_LIGHT = {"w": 100}          # screen-off frame: raking light shows cracks and scratches
 IMEI_LIGHT = {"top": 20}           # the *#06# screen is lit by itself; a little fill for the bezel
 DIAL_IMEI = "am start -a android.intent.action.DIAL -d 'tel:*%2306%23'"
 GO_HOME = "input keyevent KEYCODE_HOME"
@@ -76,17 +74,17 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     phone = ctx.devices.phone
     display = _display_size(ctx)
     writer = EvidenceWriter(ctx, "screen")
-    set_lights(ctx)                                # dark box: the panel lights itself
-    names = list(SCREEN_PATTERNS) + ["off"]
+    from drivers.camera.frameset import SCREEN_PATTERNS as names, lights_for
+
     for i, name in enumerate(names):
         if name == "off":
             phone.shell(SCREEN_SLEEP)
-            set_lights(ctx, **RAKING_LIGHT)
         else:
             phone.shell(show_pattern_cmd(ctx.options.pattern_base_url, name))
+        # Lit patterns under a dim top light (outline visible), "off" under raking light.
+        set_lights(ctx, **lights_for(name))
         writer.save(name, capture(ctx))
         ctx.progress((i + 1) / len(names), pattern=name)
-    set_lights(ctx)
     manifest = {"format": "frameset/1", "display": display,
                 "frames": {name: f"{name}.png" for name in names}}
     folder = writer.write_manifest(manifest)
@@ -99,6 +97,7 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
     grade_cosmetic = import_part("station.grading.cosmetic", "grade_cosmetic_frameset")
     mm_per_px = (ctx.record.results.get("rig") or {}).get("mm_per_px") or 0.05
     writer = EvidenceWriter(ctx, "cosmetic")
+    ctx.devices.phone.shell(SCREEN_SLEEP)          # the front face is photographed screen-off
     frames: dict[str, dict[str, str]] = {}
     total = len(FACES) * len(COSMETIC_LIGHTS)
     done = 0

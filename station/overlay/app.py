@@ -6,7 +6,7 @@ Routes:
   /overlay/events          server-sent events: a `snapshot` per change
   /overlay/state           the current snapshot as JSON
   /overlay/thumb.png       the worst defect, cropped from the evidence frames
-  /qr/{report_id}.svg      QR code of the public verification URL
+  /qr/{report_id}.png      QR code of the public verification URL
   /r/{report_id}           public verification page (signature checked here; masked fields only)
   /pattern/...             the screen test patterns, when the screen grading package provides them
 """
@@ -80,12 +80,15 @@ def create_app(hub: OverlayHub | None = None, *, public_base_url: str | None = N
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     async def qr(request: Request) -> Response:
+        import io
+
         import segno
 
         report_id = request.path_params["report_id"]
         base = public_base_url or str(request.base_url).rstrip("/")
-        svg = segno.make(f"{base}/r/{report_id}", error="m").svg_inline(scale=6, border=2)
-        return Response(svg, media_type="image/svg+xml")
+        out = io.BytesIO()
+        segno.make(f"{base}/r/{report_id}", error="m").save(out, kind="png", scale=5, border=2)
+        return Response(out.getvalue(), media_type="image/png")
 
     async def public_report(request: Request) -> HTMLResponse:
         lang = pick_lang(request.query_params.get("lang"))
@@ -105,7 +108,7 @@ def create_app(hub: OverlayHub | None = None, *, public_base_url: str | None = N
     routes = [
         Route("/overlay", overlay), Route("/overlay/", overlay), Route("/overlay/state", state),
         Route("/overlay/events", events), Route("/overlay/thumb.png", thumb),
-        Route("/qr/{report_id}.svg", qr), Route("/r/{report_id}", public_report),
+        Route("/qr/{report_id}.png", qr), Route("/r/{report_id}", public_report),
         Route("/healthz", health),
     ]
     routes.extend(_pattern_routes())

@@ -45,7 +45,6 @@ def find_report_file(report_id: str) -> Path | None:
 def load_public_report(report_id: str) -> tuple[dict[str, Any], bool]:
     """(public view, signature valid) for a stored report; raises PublicReportError if unknown."""
     from station.report import public_view, verify_report
-    from station.report.jws import peek
 
     path = find_report_file(report_id)
     if path is None:
@@ -53,13 +52,12 @@ def load_public_report(report_id: str) -> tuple[dict[str, Any], bool]:
     text = path.read_text(encoding="utf-8").strip()
     try:
         payload = verify_report(text).payload
-        verified = True
     except Exception:  # noqa: BLE001 - any failure to verify means "do not trust it"
-        _, payload = peek(text)
-        verified = False
-    if payload.get("report_id") != report_id:
-        verified = False
-    return public_view(payload), verified
+        payload = None
+    if payload is None or payload.get("report_id") != report_id:
+        # Claims that do not verify are not shown at all: only the warning.
+        return {"report_id": report_id}, False
+    return public_view(payload), True
 
 
 def render_verification_page(view: dict[str, Any], verified: bool, lang: str) -> str:
