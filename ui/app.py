@@ -10,7 +10,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from ui.controller import InspectionController
+from ui.controller import InspectionController, preload_station_parts
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.overlay_service import OverlayService
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings.language = args.lang
     install_language(settings.language)
+    preload_station_parts()
     window = make_window(settings, auto_operator=args.sim and not args.manual, persist=not args.sim)
     window.show()
     if args.overlay:

@@ -181,6 +181,26 @@ class InspectionController(QObject):
         self.state_changed.emit(state)
 
 
+# Importing a big extension module (OpenCV, numpy) holds the interpreter lock for tens of ms: done
+# lazily by a worker mid-inspection it freezes the GUI, so the app imports them before showing.
+PRELOAD = ("numpy", "cv2", "drivers.camera", "drivers.rig", "drivers.phone", "station.phone",
+           "station.imei", "station.grading.screen", "station.grading.cosmetic",
+           "station.inspection.steps", "station.report", "station.warranty", "serial.tools.list_ports")
+
+
+def preload_station_parts() -> list[str]:
+    """Import what the workers will need; returns the parts not installed (they fail later, clearly)."""
+    import importlib
+
+    missing = []
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a part not landed/installed is reported by its step
+            missing.append(name)
+    return missing
+
+
 def _sim_world(settings: AppSettings):
     scenario = settings.scenario
     if scenario is None:

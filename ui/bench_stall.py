@@ -1,0 +1,128 @@
+"""Measure the worst GUI event-loop stall while the app runs a simulated inspection.
+
+`python -m ui.bench_stall [--quick] [--json]` (what `station bench app` runs, offscreen): builds
+the real main window, starts the live preview and a whole simulated inspection (simulated hands,
+fast rig timing) and, on the GUI thread, a 5 ms QTimer. A stall is how late a tick arrives beyond
+its interval; `gui_max_stall_ms` is the worst one over the inspection, median over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+TICK_MS = 5
+
+
+def measure_once(scenario: str, timeout_s: float) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import make_window
+    from ui.controller import preload_station_parts
+    from ui.settings_store import AppSettings
+
+    app = QApplication.instance() or QApplication([])
+    preload_station_parts()
+    window = make_window(AppSettings.simulator(scenario), auto_operator=True, persist=False)
+    window.show()
+    # Warm-up: the first paint loads fonts (CJK glyphs) once; that start-up cost is not a stall
+    # during an inspection, which is what is measured.
+    settle = time.perf_counter() + 0.5
+    while time.perf_counter() < settle:
+        app.processEvents()
+        time.sleep(0.01)
+    window.inspect.start_preview()
+    frames = [0]
+    if window.inspect._preview_worker is not None:
+        window.inspect._preview_worker.frame_ready.connect(lambda *_: frames.__setitem__(0, frames[0] + 1))
+    if os.environ.get("BENCH_STALL_DEBUG") and window.inspect._preview_worker is not None:
+        window.inspect._preview_worker.failed.connect(lambda exc: print("preview:", exc, file=sys.stderr))
+        window.inspect._preview_worker.frame_ready.connect(lambda *a: print("frame", file=sys.stderr))
+        window.inspect._preview_worker.finished.connect(lambda *a: print("preview finished", file=sys.stderr))
+        window.controller.event.connect(lambda e: print(e.kind, e.step, str(e.data)[:200], file=sys.stderr))
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    last = [0]
+
+    last_event = ["start"]
+    window.controller.event.connect(lambda e: last_event.__setitem__(0, f"{e.kind}:{e.step}"))
+    worst = []
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gap = (now - last[0]) / 1e6 - TICK_MS
+        gaps.append(gap)
+        if gap > 20 and os.environ.get("BENCH_STALL_DEBUG"):
+            print(f"stall {gap:.1f} ms at {now / 1e9:.2f}s after {last_event[0]}", file=sys.stderr)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(app.quit)
+    window.controller.state_changed.connect(
+        lambda s: s in ("finished", "failed", "cancelled") and QTimer.singleShot(200, app.quit))
+    started = time.perf_counter()
+    clock.start()
+    last[0] = clock.nsecsElapsed()
+    timer.start()
+    deadline.start(int(timeout_s * 1000))
+    window.inspect.start()
+    app.exec()
+    timer.stop()
+    wall = time.perf_counter() - started
+    record = window.controller.record
+    preview_frames = frames[0]
+    window.shutdown()
+    window.deleteLater()
+    app.processEvents()
+    gaps = gaps[1:] or [0.0]
+    ordered = sorted(gaps)
+    return {"max_stall_ms": max(0.0, ordered[-1]),
+            "p99_stall_ms": max(0.0, ordered[int(0.99 * (len(ordered) - 1))]),
+            "ticks": len(gaps), "wall_s": wall, "preview_frames": preview_frames,
+            "state": getattr(record, "state", window.controller.state)}
+
+
+def run(quick: bool, scenario: str = "default") -> dict:
+    runs = 1 if quick else 3
+    results = [measure_once(scenario, timeout_s=60 if quick else 120) for _ in range(runs)]
+    return {
+        "gui_max_stall_ms": round(statistics.median(r["max_stall_ms"] for r in results), 1),
+        "gui_p99_stall_ms": round(statistics.median(r["p99_stall_ms"] for r in results), 1),
+        "tick_ms": TICK_MS,
+        "runs": runs,
+        "inspection_wall_s": round(statistics.median(r["wall_s"] for r in results), 2),
+        "preview_frames": [r["preview_frames"] for r in results],
+        "inspection_state": [r["state"] for r in results],
+        "scenario": scenario,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m ui.bench_stall")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--scenario", default="default")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The benchmark's inspections write reports and a warranty database: keep them out of the
+    # user's data unless STATION_HOME was given.
+    if "STATION_HOME" not in os.environ:
+        os.environ["STATION_HOME"] = tempfile.mkdtemp(prefix="bench-app-")
+    result = run(args.quick, args.scenario)
+    json.dump(result, sys.stdout, indent=None if args.json else 2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
