@@ -26,8 +26,11 @@ td{padding:3px 0;word-break:break-all}
 """
 
 
-def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=4, title=url)
+def _qr_img(url: str) -> str:
+    # A PNG data URI keeps the page self-contained and is what every browser and scanner reads.
+    data_uri = segno.make(url, error="m").png_data_uri(scale=5, border=4)
+    return f'<img class="qrcode" src="{data_uri}" alt="QR: {html.escape(url, quote=True)}">'
+
 
 
 def render_html(view: dict, verify_url: str, *, public: bool = True) -> str:
@@ -46,7 +49,7 @@ def render_html(view: dict, verify_url: str, *, public: bool = True) -> str:
         f"<div>{esc(label('report_id'))}: <code>{esc(view['report_id'])}</code></div>",
         "</div>",
         f'<div class="grade">{esc(overall)}<small>{esc(label("overall"))}</small></div>',
-        f'<div class="qr">{_qr_svg(verify_url)}<br>{esc(label("verify"))}<br>'
+        f'<div class="qr">{_qr_img(verify_url)}<br>{esc(label("verify"))}<br>'
         f'<a href="{esc(verify_url, quote=True)}">{esc(verify_url)}</a></div>',
         "</header>",
     ]

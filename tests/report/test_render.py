@@ -1,0 +1,92 @@
+"""Renderings: HTML page, PDF and PNG card each carry a QR that decodes to the verify URL;
+the public copies show no full IMEI, no full serial, no buyer data."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from station.report import public_view, verify_url
+from station.report.render import render_all
+from station.report.render_card import render_card
+from station.report.render_html import render_html
+from station.report.render_pdf import render_pdf
+
+BASE = "https://verify.example.test"
+
+
+def _qr_texts(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image.convert("L")) if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def _assert_public(text: str, report: dict) -> None:
+    for imei in report["phone"]["imeis"]:
+        assert imei not in text
+        assert f"{imei[:8]}****{imei[-3:]}" in text
+    assert report["phone"]["serial"] not in text
+
+
+def test_html_is_self_contained_with_a_decodable_qr(report):
+    url = verify_url(report["report_id"], BASE)
+    page = render_html(public_view(report), url)
+    assert not re.search(r"""(src|href)=["']https?://(?!verify\.example\.test)""", page)
+    assert "<script" not in page
+    _assert_public(page, report)
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
+    assert _qr_texts(Image.open(io.BytesIO(base64.b64decode(data)))) == [url]
+    assert "验机报告" in page and "Condition report" in page
+
+
+def test_card_png_qr_decodes_to_the_verify_url(report):
+    url = verify_url(report["report_id"], BASE)
+    card = Image.open(io.BytesIO(render_card(public_view(report), url)))
+    assert card.size == (1080, 1350)
+    assert _qr_texts(card) == [url]
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("pdftotext")), reason="poppler-utils missing")
+def test_pdf_page_rasterised_by_poppler_has_the_qr_and_masked_text(report, tmp_path):
+    url = verify_url(report["report_id"], BASE)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_pdf(public_view(report), url))
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    page = Image.open(next(tmp_path.glob("page*.png")))
+    assert _qr_texts(page) == [url]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    _assert_public(text, report)
+    assert report["report_id"] in text and "Condition report" in text
+
+
+def test_render_all_writes_public_copies_and_staff_copy_on_request(report, tmp_path):
+    url = verify_url(report["report_id"], BASE)
+    public = render_all(report, tmp_path, verify_url=url)
+    assert sorted(public) == ["html", "pdf", "png"] and all(p.stat().st_size > 1000 for p in public.values())
+    staff = render_all(report, tmp_path, verify_url=url, public=False, formats=("html",))
+    assert staff["html"].name.endswith(".staff.html")
+    assert report["phone"]["imeis"][0] in staff["html"].read_text(encoding="utf-8")
+    _assert_public(public["html"].read_text(encoding="utf-8"), report)
+
+
+def test_english_only_fallback_without_a_cjk_font(report, monkeypatch):
+    import station.report.render_card as card_module
+    import station.report.render_pdf as pdf_module
+
+    monkeypatch.setattr(card_module, "cjk_font", lambda: None)
+    monkeypatch.setattr(pdf_module, "cjk_font", lambda: None)
+    url = verify_url(report["report_id"], BASE)
+    assert _qr_texts(Image.open(io.BytesIO(render_card(public_view(report), url)))) == [url]
+    assert render_pdf(public_view(report), url).startswith(b"%PDF")
+
+
+def test_verify_url_base_is_configurable(monkeypatch):
+    assert verify_url("R1") == "http://127.0.0.1:8765/r/R1"
+    monkeypatch.setenv("STATION_VERIFY_BASE_URL", "https://shop.example/")
+    assert verify_url("R1") == "https://shop.example/r/R1"
