@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class TrafficLog:
         self.max_bytes = max_bytes
         self.backups = backups
         self._lock = threading.Lock()
+        self._stamp_second = -1
+        self._stamp_prefix = ""
         self._file = open(self.path, "a", encoding="ascii", buffering=1)
         self._size = self._file.tell()
 
@@ -57,7 +60,12 @@ class TrafficLog:
         self._size = 0
 
     def write(self, direction: str, data: bytes) -> None:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = time.time()
+        second = int(now)
+        if second != self._stamp_second:     # strftime once a second, not per line
+            self._stamp_second = second
+            self._stamp_prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        stamp = f"{self._stamp_prefix}.{int((now - second) * 1e6):06d}Z"
         line = f"{stamp} {self.port_label} {direction} {_escape(data)}\n"
         with self._lock:
             if self._file.closed:

@@ -1,0 +1,117 @@
+"""`station bench rig`: rig round trips per second over a real pty, against a raw pty echo.
+
+Both servers run in their own process (as the rig is its own computer) on a pseudo-terminal:
+  * raw echo: a loop that writes back each line it reads — the fastest a line can go there and
+    back through a pty, with no protocol at all (client: os.write + os.read on the descriptor);
+  * rig: ``station sim rig --timing fast`` — the simulated firmware, CRC checks and all — driven
+    by the real driver (`open_rig(path).status()`: encode, write, reader thread, decode, typed).
+The echo line has the length of a STATUS reply, so both move the same bytes per round trip.
+Figures: round trips per second, median of several batches; ratio = rig / raw echo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+NAME = "rig"
+
+_ECHO_SERVER = r"""
+import os, sys, tty, select
+master, slave = os.openpty()
+tty.setraw(slave)
+sys.stdout.write(os.ttyname(slave) + "\n"); sys.stdout.flush()
+pending = b""
+while True:
+    pending += os.read(master, 4096)
+    cut = pending.rfind(b"\n") + 1
+    if cut:
+        os.write(master, pending[:cut]); pending = pending[cut:]
+"""
+
+ECHO_LINE = b"ok N101 lid=closed phone=1 weight_g=143.0 port=off top=0 n=0 e=0 s=0 w=0*1234\n"
+
+
+def _start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline().strip()
+    if not line:
+        proc.kill()
+        raise RuntimeError(f"bench server {cmd} did not start")
+    path = json.loads(line)["path"] if line.startswith("{") else line
+    return proc, path
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _raw_echo_batch(fd: int, count: int) -> float:
+    start = time.perf_counter()
+    for _ in range(count):
+        os.write(fd, ECHO_LINE)
+        got = b""
+        while not got.endswith(b"\n"):
+            got += os.read(fd, 4096)
+    return count / (time.perf_counter() - start)
+
+
+def _open_raw(path: str) -> int:
+    import termios
+    import tty
+
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(fd)
+    termios.tcflush(fd, termios.TCIOFLUSH)
+    return fd
+
+
+def _rig_batch(rig, count: int) -> float:
+    start = time.perf_counter()
+    for _ in range(count):
+        rig.status()
+    return count / (time.perf_counter() - start)
+
+
+def run(quick: bool) -> dict:
+    """Batches alternate echo / rig so that both see the same machine load."""
+    from drivers.rig import open_rig
+
+    batches, count = (3, 200) if quick else (7, 1500)
+    echo_proc, echo_path = _start([sys.executable, "-c", _ECHO_SERVER])
+    rig_proc, rig_path = _start([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
+                                 "--faults", "", "--json"])
+    try:
+        fd = _open_raw(echo_path)
+        try:
+            with open_rig(rig_path) as rig:
+                _raw_echo_batch(fd, max(10, count // 10))     # warm-up both
+                _rig_batch(rig, max(10, count // 10))
+                raw_rates, rig_rates = [], []
+                for _ in range(batches):
+                    raw_rates.append(_raw_echo_batch(fd, count))
+                    rig_rates.append(_rig_batch(rig, count))
+                stats = rig.stats.to_dict()
+        finally:
+            os.close(fd)
+    finally:
+        _stop(echo_proc)
+        _stop(rig_proc)
+    raw, rig_rate = statistics.median(raw_rates), statistics.median(rig_rates)
+    return {
+        "round_trips_per_s": round(rig_rate, 1),
+        "raw_echo_per_s": round(raw, 1),
+        "ratio": round(rig_rate / raw, 3),
+        "round_trips_per_batch": count,
+        "batches": batches,
+        "resends": stats["resends"],
+        "command": "STATUS (typed driver call) vs same-length raw line echo",
+    }
