@@ -92,10 +92,13 @@ class WarrantyRegistry:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            # Deferred foreign keys are checked here; a failed COMMIT leaves the transaction
+            # open, so it must be rolled back like any other failure.
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     @staticmethod
     def audit(conn, actor: str, action: str, entity: str, entity_id: str, detail: dict) -> None:
