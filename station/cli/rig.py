@@ -23,6 +23,8 @@ def register(sub) -> None:
                              "rigsim://SCENARIO?faults=drop:0.05 (default: $STATION_RIG or rigsim://)")
         sp.add_argument("--timeout", type=float, default=0.15,
                         help="seconds to wait for a reply before resending (plus the command's own time)")
+        sp.add_argument("--reconnect-wait", type=float, default=3.0, metavar="S",
+                        help="seconds to wait for a pulled cable to come back before giving up")
         add_json_flag(sp)
         sp.set_defaults(func=func)
 
@@ -40,7 +42,7 @@ def _open(args):
                            "e.g. rigsim://default?faults=drop:0.05,corrupt:0.05&timing=fast") from exc
     if args.timeout <= 0:
         raise BadInput(f"--timeout {args.timeout} must be positive", "e.g. --timeout 0.2")
-    return open_rig(args.rig, timeout_s=args.timeout)
+    return open_rig(args.rig, timeout_s=args.timeout, reconnect_s=max(0.0, args.reconnect_wait))
 
 
 def run_info(args) -> int:

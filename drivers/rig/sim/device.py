@@ -31,6 +31,17 @@ class SimDevice:
         self.requests = 0
         self.unplugged = False
         self._last_rx = 0.0
+        self._delayed: list[tuple[float, bytes]] = []     # (due time, chunk), in order
+
+    def due(self, now: float) -> list[bytes]:
+        """Delayed chunks whose time has come."""
+        ready = []
+        while self._delayed and self._delayed[0][0] <= now:
+            ready.append(self._delayed.pop(0)[1])
+        return ready
+
+    def next_due_in(self, now: float, default: float) -> float:
+        return max(0.0, min(default, self._delayed[0][0] - now)) if self._delayed else default
 
     def receive(self, data: bytes, now: float) -> list[tuple[float, bytes]]:
         """Bytes from the host -> [(seconds to wait first, bytes to send)]."""
@@ -46,11 +57,15 @@ class SimDevice:
                 continue
             outcome = self.firmware.handle_line(line)
             self.requests += 1
-            wait = (0.0 if self.fast else outcome.wait_ms / 1000.0) + self.faults.delay_s
+            busy = 0.0 if self.fast else outcome.wait_ms / 1000.0     # the firmware is busy
             for reply in outcome.lines + outcome.events:
                 for chunk in self.injector.outgoing(reply):
-                    out.append((wait, chunk))
-                    wait = 0.0
+                    if self.faults.delay_s:
+                        # Latency on the way, not work: the firmware goes on with the next line.
+                        self._delayed.append((now + busy + self.faults.delay_s, chunk))
+                    else:
+                        out.append((busy, chunk))
+                        busy = 0.0
             if self.faults.disconnect_after is not None and self.requests >= self.faults.disconnect_after:
                 self.unplugged = True
                 break

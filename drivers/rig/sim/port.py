@@ -127,7 +127,7 @@ class RigSimSerial(SerialBase):
         device = self._device
         while self._running:
             try:
-                data = self._inbox.get(timeout=0.02)
+                data = self._inbox.get(timeout=device.next_due_in(time.monotonic(), 0.02))
             except queue.Empty:
                 data = b""
             if data is None:
@@ -137,6 +137,8 @@ class RigSimSerial(SerialBase):
                     if wait:
                         time.sleep(wait)
                     self._deliver(chunk)
+            for chunk in device.due(time.monotonic()):
+                self._deliver(chunk)
             for chunk in device.poll():
                 self._deliver(chunk)
             if device.unplugged:

@@ -49,7 +49,8 @@ class PtyRig:
     def serve_forever(self) -> None:
         device = self.device
         while not self._stop.is_set():
-            ready, _, _ = select.select([self._master], [], [], EVENT_POLL_S)
+            timeout = device.next_due_in(time.monotonic(), EVENT_POLL_S)
+            ready, _, _ = select.select([self._master], [], [], timeout)
             if ready:
                 try:
                     data = os.read(self._master, 4096)
@@ -62,7 +63,7 @@ class PtyRig:
                     if wait:
                         time.sleep(wait)
                     self._send(chunk)
-            for chunk in device.poll():
+            for chunk in device.due(time.monotonic()) + device.poll():
                 self._send(chunk)
             if device.unplugged:
                 self.hung_up = True

@@ -1,0 +1,99 @@
+"""The simulated rig on a real pseudo-terminal: the driver, a person's terminal, and `station sim rig`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import tty
+
+import pytest
+
+from drivers.rig import RigDisconnected, open_rig
+from drivers.rig.checkout import run_checkout
+from drivers.rig.codec import LineSplitter, decode_rig_line
+from drivers.rig.sim.pty_server import PtyRig
+
+
+@pytest.fixture
+def pty_rig():
+    server = PtyRig("default", "", timing="fast").start()
+    yield server
+    server.stop()
+
+
+def test_driver_checkout_over_a_pty(pty_rig):
+    with open_rig(pty_rig.path) as rig:
+        assert rig._transport._fd is not None, "plain ttys take the descriptor fast path"
+        result = run_checkout(rig)
+    assert result["passed"], result["steps"]
+    assert result["readings"]["weight_g"] == 143.0
+
+
+def test_faults_over_a_pty():
+    server = PtyRig("default", "drop:0.05,corrupt:0.05,garbage:0.05", timing="fast", seed=5).start()
+    try:
+        with open_rig(server.path) as rig:
+            for level in range(0, 101, 5):
+                assert rig.lights(e=level)["e"] == level
+                assert rig.weight_g() == 143.0
+            assert rig.stats.resends > 0
+    finally:
+        server.stop()
+
+
+def _terminal_exchange(path: str, typed: bytes) -> list[bytes]:
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(fd)
+    try:
+        os.write(fd, typed)
+        splitter, lines = LineSplitter(), []
+        deadline = time.monotonic() + 3
+        while len(lines) < typed.count(b"\r") and time.monotonic() < deadline:
+            lines += splitter.feed(os.read(fd, 4096))
+        return lines
+    finally:
+        os.close(fd)
+
+
+def test_a_person_can_type_commands_in_a_terminal(pty_rig):
+    # Terminals send CR on Enter; no numbers, no checksums, any case.
+    lines = _terminal_exchange(pty_rig.path, b"id\rlight top=20\rtray\r")
+    replies = [decode_rig_line(line) for line in lines]
+    assert [r.seq for r in replies] == [None, None, None]
+    assert replies[0].fields["model"] == "IR-1"
+    assert replies[1].fields["top"] == "20"
+    assert replies[2].fields["weight_g"] == "143.0"
+
+
+def test_pty_hang_up_is_a_clear_error():
+    server = PtyRig("default", "disconnect:3", timing="fast").start()
+    try:
+        with open_rig(server.path, reconnect_s=0.5) as rig:
+            with pytest.raises(RigDisconnected) as info:
+                for _ in range(5):
+                    rig.status()
+        assert "gone" in str(info.value)
+        assert server.hung_up
+    finally:
+        server.stop()
+
+
+def test_station_sim_rig_serves_a_pty_for_other_tools():
+    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
+                             "--scenario", "pristine", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert info["path"].startswith("/dev/") and info["scenario"] == "pristine"
+        out = subprocess.run([sys.executable, "-m", "station", "rig", "info", "--rig", info["path"],
+                              "--json"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        doc = json.loads(out.stdout)
+        assert doc["status"]["weight_g"] == 172.0         # the pristine scenario's phone
+        assert doc["identity"]["serial"] == "IR1-00042"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
