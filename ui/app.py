@@ -10,7 +10,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from ui.controller import InspectionController, preload_station_parts
+from ui.controller import InspectionController
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.overlay_service import OverlayService
@@ -31,9 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def make_window(settings: AppSettings, *, auto_operator: bool = False, persist: bool = True,
-                runner=None, issuer=None) -> MainWindow:
-    controller = InspectionController(settings, runner=runner, issuer=issuer, auto_operator=auto_operator)
+def make_window(settings: AppSettings, *, auto_operator: bool = False, persist: bool = True) -> MainWindow:
+    controller = InspectionController(settings, auto_operator=auto_operator)
     overlay = OverlayService(controller.bus, port=settings.overlay_port)
     window = MainWindow(settings, controller, overlay, WarrantyDesk(), persist=persist)
     controller.setParent(window)
@@ -55,7 +54,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings.language = args.lang
     install_language(settings.language)
-    preload_station_parts()
     window = make_window(settings, auto_operator=args.sim and not args.manual, persist=not args.sim)
     window.show()
     if args.overlay:

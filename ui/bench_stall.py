@@ -24,11 +24,9 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from ui.app import make_window
-    from ui.controller import preload_station_parts
     from ui.settings_store import AppSettings
 
     app = QApplication.instance() or QApplication([])
-    preload_station_parts()
     window = make_window(AppSettings.simulator(scenario), auto_operator=True, persist=False)
     window.show()
     # Warm-up: the first paint loads fonts (CJK glyphs) once; that start-up cost is not a stall
@@ -39,12 +37,9 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
         time.sleep(0.01)
     window.inspect.start_preview()
     frames = [0]
-    if window.inspect._preview_worker is not None:
-        window.inspect._preview_worker.frame_ready.connect(lambda *_: frames.__setitem__(0, frames[0] + 1))
-    if os.environ.get("BENCH_STALL_DEBUG") and window.inspect._preview_worker is not None:
-        window.inspect._preview_worker.failed.connect(lambda exc: print("preview:", exc, file=sys.stderr))
-        window.inspect._preview_worker.frame_ready.connect(lambda *a: print("frame", file=sys.stderr))
-        window.inspect._preview_worker.finished.connect(lambda *a: print("preview finished", file=sys.stderr))
+    window.controller.preview_frame.connect(lambda *_: frames.__setitem__(0, frames[0] + 1))
+    if os.environ.get("BENCH_STALL_DEBUG"):
+        window.controller.preview_error.connect(lambda exc: print("preview:", exc, file=sys.stderr))
         window.controller.event.connect(lambda e: print(e.kind, e.step, str(e.data)[:200], file=sys.stderr))
     gaps: list[float] = []
     clock = QElapsedTimer()

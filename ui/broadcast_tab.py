@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QLi
                                QVBoxLayout, QWidget)
 
 from ui.controller import InspectionController
+from ui.i18n import current_language
 from ui.overlay_preview import OverlayPreview
 from ui.overlay_service import OverlayService
 from ui.style import paint_badge, status_colour, status_label_text
@@ -60,8 +61,6 @@ class BroadcastTab(QWidget):
         self._on_overlay_state(overlay.state, "")
 
     def _on_event(self, event) -> None:
-        if event.kind == "step_started" and event.step == DEFAULT_FIRST and self.preview.card.report:
-            self.preview.reset()
         self.preview.on_event(event)
 
     def _toggled(self, on: bool) -> None:
@@ -80,7 +79,7 @@ class BroadcastTab(QWidget):
         self.toggle.blockSignals(True)
         self.toggle.setChecked(state in ("on", "starting"))
         self.toggle.blockSignals(False)
-        self.url.setText(self.overlay.url)
+        self.url.setText(self.overlay.url + ("?lang=en" if self.preview.lang == "en" else ""))
         self.preview.enabled = state == "on" or state == "starting"
         self.preview.verify_base = self.overlay.base_url
         self.preview.update()
@@ -96,6 +95,8 @@ class BroadcastTab(QWidget):
 
     def retranslate(self) -> None:
         tr = QCoreApplication.translate
+        # The preview speaks the overlay's default language unless the app runs in English.
+        self.preview.lang = "en" if current_language() == "en" else "zh"
         self.toggle.setText(tr("BroadcastTab", "Overlay on"))
         self.copy_button.setText(tr("BroadcastTab", "Copy URL"))
         self.preview_caption.setText(tr(
@@ -107,5 +108,3 @@ class BroadcastTab(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-
-DEFAULT_FIRST = "connect_rig"

@@ -1,64 +1,68 @@
-"""The app's handle on one inspection at a time: start, next, cancel, issue — never blocking.
+"""The app's handle on the inspection engine: start, next, cancel, issue, preview — never blocking.
 
-The workflow (`station.inspection`) runs in an `InspectionThread` (a QThread); it publishes
-`InspectionEvent`s on its own `EventBus`, which `EventBridge` re-emits on the GUI thread as
-`InspectionController.event`. Widgets take the controller in their constructor and subscribe to
-that signal; they never call hardware or grading themselves.
+The devices, the workflow and the graders run in a child process (`python -m ui.engine`, see that
+module for why). `EngineReader`, a QThread, reads the child's JSON lines: each inspection event is
+re-published on the controller's `bus` (the station's `EventBus`, which the overlay server also
+subscribes to) and reaches widgets through `EventBridge` as a queued signal on the GUI thread;
+preview frames are decoded into QImages on the reader thread. Widgets take the controller in their
+constructor and connect to its signals; they never call hardware or grading themselves.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
-from typing import Any, Callable
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QImage
 
 from station.inspection.events import EventBus, InspectionEvent
+from ui.app_settings import AppSettings
 from ui.bridge import EventBridge
-from ui.operator import GuiOperator
-from ui.settings_store import AppSettings
 
 log = logging.getLogger(__name__)
 
-# A runner runs one whole inspection on the calling (worker) thread, publishing on `bus`.
-# Signature: runner(settings, bus, operator, should_stop) -> dict (the inspection's summary).
-Runner = Callable[[AppSettings, EventBus, GuiOperator, Callable[[], bool]], Any]
+
+class EngineError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
-def default_runner(settings: AppSettings, bus: EventBus, operator: GuiOperator,
-                   should_stop: Callable[[], bool]) -> Any:
-    """The station's inspection workflow on the configured devices."""
-    from ui import workflow_adapter
+class EngineReader(QThread):
+    """Reads the engine's stdout on its own thread; signals are queued to the GUI thread."""
 
-    return workflow_adapter.run_inspection(settings, bus, operator, should_stop)
+    message = Signal(object)                 # a non-event, non-preview message dict
+    preview = Signal(QImage, object)         # frame, panel corners (preview pixels) or None
 
-
-def default_issuer(settings: AppSettings, bus: EventBus, operator: GuiOperator,
-                   should_stop: Callable[[], bool], record: Any, order_id: str | None) -> Any:
-    """Sign the report and register its warranty for a completed inspection record."""
-    from ui import workflow_adapter
-
-    return workflow_adapter.issue_report(settings, bus, operator, should_stop, record, order_id)
-
-
-class InspectionThread(QThread):
-    """Runs the runner; anything it raises becomes a `failed` signal with the exception."""
-
-    failed = Signal(object)
-    completed = Signal(object)
-
-    def __init__(self, work: Callable[[], Any], parent=None) -> None:
+    def __init__(self, stream, bus: EventBus, parent=None) -> None:
         super().__init__(parent)
-        self._work = work
+        self._stream = stream
+        self._bus = bus
 
-    def run(self) -> None:  # worker thread
-        try:
-            result = self._work()
-        except Exception as exc:  # noqa: BLE001 - shown to the user with its hint
-            log.debug("inspection failed", exc_info=exc)
-            self.failed.emit(exc)
-        else:
-            self.completed.emit(result)
+    def run(self) -> None:  # reader thread
+        for line in self._stream:
+            try:
+                msg = json.loads(line)
+            except json.JSONDecodeError:
+                log.warning("engine said something that is not JSON: %r", line[:120])
+                continue
+            kind = msg.get("type")
+            if kind == "event":
+                self._bus.publish(InspectionEvent.from_dict(msg["event"]))
+            elif kind == "preview":
+                image = QImage()
+                image.loadFromData(base64.b64decode(msg["jpeg"]), "JPG")
+                self.preview.emit(image, msg.get("corners"))
+            else:
+                self.message.emit(msg)
+        self.message.emit({"type": "exited"})
 
 
 class InspectionController(QObject):
@@ -66,145 +70,151 @@ class InspectionController(QObject):
 
     event = Signal(object)            # InspectionEvent
     state_changed = Signal(str)       # idle | running | finished | failed | cancelled
-    error = Signal(object)            # an exception (message + hint) to show
+    error = Signal(object)            # an exception-like object (message + hint) to show
+    preview_frame = Signal(QImage, object)
+    preview_error = Signal(object)
 
-    def __init__(self, settings: AppSettings, runner: Runner | None = None, issuer=None,
-                 world=None, auto_operator: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, settings: AppSettings, auto_operator: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self._runner = runner or default_runner
-        self._issuer = issuer or default_issuer
-        self.record: Any = None          # the InspectionRecord of the last run
-        self.order_id: str | None = None
-        self._world = world
         self.auto_operator = auto_operator
-        # One bus for the app's lifetime: the overlay server and the GUI subscribe once, and every
-        # inspection (and its issue phase) publishes on it.
+        # One bus for the app's lifetime: the overlay server and the GUI subscribe once.
         self.bus = EventBus()
         self._bridge = EventBridge(self)
         self._bridge.event.connect(self._on_event)
         self._bridge.attach(self.bus)
-        self._thread: InspectionThread | None = None
-        self._operator: GuiOperator | None = None
-        self._stop = False
+        self._proc: subprocess.Popen | None = None
+        self._reader: EngineReader | None = None
+        self._busy = False
+        self._phase = ""
         self.state = "idle"
         self.events: list[InspectionEvent] = []
-        self.summary: Any = None
+        self.record: dict | None = None      # the engine's summary of the last inspection
+
+    # -- the engine process --------------------------------------------------------------------
+    def _engine(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            env = dict(os.environ)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "ui.engine"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True, encoding="utf-8", bufsize=1, env=env)
+            self._reader = EngineReader(self._proc.stdout, self.bus, self)
+            self._reader.message.connect(self._on_message)
+            self._reader.preview.connect(self.preview_frame)
+            self._reader.start()
+            self._send({"cmd": "auto", "on": self.auto_operator})
+        return self._proc
+
+    def _send(self, msg: dict) -> None:
+        proc = self._engine() if msg.get("cmd") != "auto" else self._proc
+        try:
+            proc.stdin.write(json.dumps(msg) + "\n")
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            self.error.emit(EngineError(f"the inspection engine stopped ({exc})", "restart the app"))
 
     # -- commands (GUI thread, all return at once) -------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self._busy
 
     def start(self) -> bool:
-        """Run the measuring steps of a new inspection on a worker thread."""
-        if self.running:
+        """Run the measuring steps of a new inspection in the engine."""
+        if self._busy:
             return False
         self.events = []
-        self.summary = None
         self.record = None
-        settings = self.settings
-        return self._launch(lambda bus, op, stop: self._runner(settings, bus, op, stop))
+        self._begin("inspect")
+        self._send({"cmd": "start", "settings": asdict(self.settings)})
+        return True
 
     def can_issue(self) -> bool:
         record = self.record
-        if self.running or record is None:
-            return False
-        complete = getattr(record, "is_complete", lambda: False)()
-        return bool(complete and not getattr(record, "report", None))
+        return bool(not self._busy and record and record.get("complete") and not record.get("report"))
 
     def issue(self, order_id: str | None = None) -> bool:
         """Sign the report and register the warranty for the finished inspection (F9)."""
         if not self.can_issue():
             return False
-        record, settings = self.record, self.settings
-        order = order_id if order_id is not None else self.order_id
-        return self._launch(lambda bus, op, stop: self._issuer(settings, bus, op, stop, record, order))
-
-    def _launch(self, work) -> bool:
-        self._stop = False
-        bus = self.bus
-        world = self._world if self._world is not None else _sim_world(self.settings)
-        self._operator = GuiOperator(world=world, auto=self.auto_operator)
-        operator = self._operator
-        self._thread = InspectionThread(lambda: work(bus, operator, lambda: self._stop), self)
-        self._thread.failed.connect(self._on_failed)
-        self._thread.completed.connect(self._on_completed)
-        self._set_state("running")
-        self._thread.start()
+        self._begin("issue")
+        self._send({"cmd": "issue", "order_id": order_id or None})
         return True
 
     def next(self) -> bool:
         """The operator did what the current prompt asks."""
-        return self._operator is not None and self._operator.next()
+        if not self._busy:
+            return False
+        self._send({"cmd": "next"})
+        return True
 
     def cancel(self) -> None:
-        if not self.running:
-            return
-        self._stop = True
-        if self._operator is not None:
-            self._operator.cancel()
+        if self._busy:
+            self._cancelling = True
+            self._send({"cmd": "cancel"})
 
     def set_auto_operator(self, auto: bool) -> None:
         self.auto_operator = auto
-        if self._operator is not None:
-            self._operator.auto = auto
-            if auto:
-                self._operator.next()
+        if self._proc is not None:
+            self._send({"cmd": "auto", "on": auto})
 
-    def pending_prompt(self):
-        return self._operator.pending if self._operator is not None else None
+    def set_preview(self, on: bool, fps: float = 5.0) -> None:
+        if not self.settings.camera_url:
+            return
+        self._send({"cmd": "preview", "on": on, "fps": fps, "settings": asdict(self.settings)})
 
     def wait(self, ms: int = 30000) -> bool:
-        """Join the worker (shutdown and tests only — never from a GUI slot)."""
-        return self._thread.wait(ms) if self._thread is not None else True
+        """Stop the engine process (shutdown only)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return True
+        try:
+            proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")
+            proc.stdin.flush()
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        try:
+            proc.wait(ms / 1000)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if self._reader is not None:
+            self._reader.wait(ms)
+        return True
 
-    # -- from the worker, on the GUI thread ---------------------------------------------------
+    # -- from the engine, on the GUI thread ---------------------------------------------------
+    def _begin(self, phase: str) -> None:
+        self._busy = True
+        self._phase = phase
+        self._cancelling = False
+        self._set_state("running")
+
     def _on_event(self, event: InspectionEvent) -> None:
         self.events.append(event)
         self.event.emit(event)
 
-    def _on_failed(self, exc: BaseException) -> None:
-        self._set_state("cancelled" if self._stop else "failed")
-        if not self._stop:
-            self.error.emit(exc)
-
-    def _on_completed(self, summary: Any) -> None:
-        self.summary = summary
-        if summary is not None and hasattr(summary, "is_complete"):
-            self.record = summary
-        cancelled = self._stop or any(e.kind == "cancelled" for e in self.events)
-        self._set_state("cancelled" if cancelled else "finished")
+    def _on_message(self, msg: dict) -> None:
+        kind = msg.get("type")
+        if kind == "done":
+            self.record = msg
+            self._busy = False
+            state = msg.get("state")
+            self._set_state({"cancelled": "cancelled", "failed": "failed"}.get(state, "finished"))
+        elif kind == "error":
+            self._busy = False
+            cancelled = msg.get("cancelled") or getattr(self, "_cancelling", False)
+            self._set_state("cancelled" if cancelled else "failed")
+            if not cancelled:
+                self.error.emit(EngineError(msg.get("message", "failed"), msg.get("hint", "")))
+        elif kind == "preview_error":
+            self.preview_error.emit(EngineError(msg.get("message", ""), msg.get("hint", "")))
+        elif kind == "exited" and self._busy:
+            self._busy = False
+            self._set_state("failed")
+            self.error.emit(EngineError("the inspection engine stopped unexpectedly",
+                                        "see the terminal for its error, then start again"))
 
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_changed.emit(state)
-
-
-# Importing a big extension module (OpenCV, numpy) holds the interpreter lock for tens of ms: done
-# lazily by a worker mid-inspection it freezes the GUI, so the app imports them before showing.
-PRELOAD = ("numpy", "cv2", "drivers.camera", "drivers.rig", "drivers.phone", "station.phone",
-           "station.imei", "station.grading.screen", "station.grading.cosmetic",
-           "station.inspection.steps", "station.report", "station.warranty", "serial.tools.list_ports")
-
-
-def preload_station_parts() -> list[str]:
-    """Import what the workers will need; returns the parts not installed (they fail later, clearly)."""
-    import importlib
-
-    missing = []
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a part not landed/installed is reported by its step
-            missing.append(name)
-    return missing
-
-
-def _sim_world(settings: AppSettings):
-    scenario = settings.scenario
-    if scenario is None:
-        return None
-    from drivers.simworld import world_for
-
-    return world_for(scenario)

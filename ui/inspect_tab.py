@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpl
                                QWidget)
 
 from ui.controller import InspectionController
-from ui.preview import PreviewView, PreviewWorker
+from ui.preview import PreviewView
 from ui.results_view import ResultsView
 from ui.steps_view import StepsView
 from ui.style import paint_badge, status_colour, status_label_text
@@ -37,7 +37,7 @@ class InspectTab(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._language = language
-        self._preview_worker: PreviewWorker | None = None
+        self.preview_on = False
         self._last_prompt: dict | None = None
         self.issued: dict | None = None
 
@@ -115,6 +115,8 @@ class InspectTab(QWidget):
         controller.event.connect(self.on_event)
         controller.state_changed.connect(self.on_state)
         controller.error.connect(self.on_error)
+        controller.preview_frame.connect(self.preview.show_frame)
+        controller.preview_error.connect(lambda exc: self.preview.show_message(error_text(exc)))
         self.retranslate()
         self.on_state(controller.state)
 
@@ -140,20 +142,14 @@ class InspectTab(QWidget):
         self.controller.issue()
 
     # -- preview ---------------------------------------------------------------------------
-    def start_preview(self, camera_url: str | None = None, fps: float = 10.0) -> None:
-        url = camera_url or self.controller.settings.camera_url
-        if not url or self._preview_worker is not None:
-            return
-        self._preview_worker = PreviewWorker(url, fps=fps, parent=self)
-        self._preview_worker.frame_ready.connect(self.preview.show_frame)
-        self._preview_worker.failed.connect(lambda exc: self.preview.show_message(error_text(exc)))
-        self._preview_worker.start()
+    def start_preview(self, fps: float = 5.0) -> None:
+        self.preview_on = True
+        self.controller.set_preview(True, fps)
 
     def stop_preview(self) -> None:
-        worker, self._preview_worker = self._preview_worker, None
-        if worker is not None:
-            worker.stop()
-            worker.wait(5000)
+        if self.preview_on:
+            self.preview_on = False
+            self.controller.set_preview(False)
 
     # -- events (GUI thread) ---------------------------------------------------------------
     def on_event(self, event) -> None:

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from station.errors import StationError
+
+class RunningOverlay:
+    """An overlay server fed by an event bus; `stop()` detaches and shuts it down."""
+
+    def __init__(self, server, detach) -> None:
+        self.server = server
+        self.port = server.port
+        self._detach = detach
+
+    def stop(self) -> None:
+        self._detach()
+        self.server.stop()
 
 
-class OverlayUnavailable(StationError):
-    """The overlay server part of the station is not installed in this checkout."""
+def start_overlay_server(bus, host: str, port: int) -> RunningOverlay:
+    """Start the overlay (uvicorn on its own thread) following `bus`; blocks until it listens."""
+    from station.overlay.hub import OverlayHub
+    from station.overlay.server import OverlayServer
 
-
-def start_overlay_server(bus, host: str, port: int):
-    """Start the overlay server fed by `bus`; returns a handle with `.port` and `.stop()`."""
+    hub = OverlayHub()
+    detach = hub.attach(bus)
+    server = OverlayServer(hub, host=host, port=port)
     try:
-        from station import overlay
-    except ModuleNotFoundError as exc:
-        raise OverlayUnavailable("the overlay server (station.overlay) is not installed",
-                                 "update the checkout; the preview below still shows the card") from exc
-    starter = getattr(overlay, "start_server", None) or getattr(overlay, "serve_in_thread", None)
-    if starter is None:
-        raise OverlayUnavailable("station.overlay has no server starter",
-                                 "update the checkout; the preview below still shows the card")
-    return starter(bus=bus, host=host, port=port)
+        server.start()
+    except BaseException:
+        detach()
+        raise
+    return RunningOverlay(server, detach)
 
 
-def stop_overlay_server(server) -> None:
-    stop = getattr(server, "stop", None) or getattr(server, "close", None)
-    if stop is not None:
-        stop()
+def stop_overlay_server(server: RunningOverlay) -> None:
+    server.stop()

@@ -5,6 +5,7 @@ through `WarrantyDesk` (ui/warranty_adapter.py), so the clerk's window never fre
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -33,14 +34,16 @@ def days_left(end: str | None, today: date | None = None) -> int | None:
 
 
 def guess_kind(text: str) -> str:
-    """What a clerk most likely typed: 15 digits = IMEI, a report/order id prefix, else serial."""
+    """What a clerk most likely typed: 14-16 digits = IMEI, R/W<date>-… = report/warranty id,
+    an order-looking id, else a serial number."""
     t = text.strip()
     if t.isdigit() and len(t) in (14, 15, 16):
         return "imei"
-    low = t.lower()
-    if low.startswith(("rpt", "rep", "r-")):
+    if re.fullmatch(r"R\d{8}-[0-9A-Z]{6,}", t):
         return "report"
-    if low.startswith(("ord", "order", "o-")):
+    if re.fullmatch(r"W\d{8}-[0-9A-Z]{6,}", t):
+        return "warranty"
+    if t.lower().startswith(("ord", "order", "o-", "#")):
         return "order"
     return "serial"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from station.inspection.events import EventBus
-from ui.settings_store import AppSettings
+from ui.app_settings import AppSettings
 
 ISSUE_STEPS = ("sign", "warranty")
 

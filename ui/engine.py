@@ -1,0 +1,258 @@
+"""The app's engine: a child process that owns the devices and runs inspections (no Qt here).
+
+Why a process and not only a thread: the simulators and graders do heavy numpy/OpenCV work, and
+some of it holds Python's interpreter lock for tens of milliseconds at a time; in the GUI's process
+that freezes the event loop however the threads are arranged. In its own process it cannot.
+
+Protocol: JSON lines. stdin (from the app):
+  {"cmd": "start", "settings": {...}}          run the measuring steps (ui.workflow_adapter phase 1)
+  {"cmd": "issue", "order_id": "..."}          sign + warranty for the last complete inspection
+  {"cmd": "next"} | {"cmd": "cancel"} | {"cmd": "auto", "on": true}
+  {"cmd": "preview", "on": true, "fps": 5}     live camera preview (JPEG, panel corners)
+  {"cmd": "quit"}
+stdout (to the app): {"type": "event", "event": InspectionEvent.to_dict()} |
+  {"type": "done", "phase", "record_id", "state", "complete", "report"} |
+  {"type": "error", "phase", "message", "hint"} | {"type": "preview", "jpeg": base64, "size", "corners"}
+  | {"type": "ready"}
+Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import sys
+import threading
+import time
+from typing import Any
+
+from station.inspection.events import EventBus
+from ui.operator import GuiOperator
+from ui.app_settings import AppSettings
+
+log = logging.getLogger("ui.engine")
+PREVIEW_WIDTH = 960
+
+
+class Engine:
+    def __init__(self, out=None) -> None:
+        self._out = out or sys.stdout
+        self._out_lock = threading.Lock()
+        self.bus = EventBus()
+        self.bus.subscribe(lambda e: self.send({"type": "event", "event": e.to_dict()}))
+        self.bus.subscribe(self._track_capture)
+        self._capturing = threading.Event()
+        self.settings: AppSettings | None = None
+        self.operator: GuiOperator | None = None
+        self.auto = False
+        self._stop = False
+        self._work: threading.Thread | None = None
+        self.record = None
+        self._preview: threading.Thread | None = None
+        self._preview_on = threading.Event()
+        self._preview_fps = 5.0
+
+    def send(self, message: dict[str, Any]) -> None:
+        line = json.dumps(message, ensure_ascii=False, default=str)
+        with self._out_lock:
+            self._out.write(line + "\n")
+            self._out.flush()
+
+    # -- commands --------------------------------------------------------------------------
+    def handle(self, msg: dict[str, Any]) -> bool:
+        cmd = msg.get("cmd")
+        if cmd == "start":
+            self.settings = AppSettings(**msg.get("settings", {}))
+            self._launch("inspect", self._inspect)
+        elif cmd == "issue":
+            self._launch("issue", lambda: self._issue(msg.get("order_id")))
+        elif cmd == "next":
+            if self.operator is not None:
+                self.operator.next()
+        elif cmd == "cancel":
+            self._stop = True
+            if self.operator is not None:
+                self.operator.cancel()
+        elif cmd == "auto":
+            self.auto = bool(msg.get("on"))
+            if self.operator is not None:
+                self.operator.auto = self.auto
+                if self.auto:
+                    self.operator.next()
+        elif cmd == "preview":
+            if msg.get("settings"):
+                self.settings = AppSettings(**msg["settings"])
+            self._preview_fps = float(msg.get("fps", self._preview_fps))
+            self._set_preview(bool(msg.get("on")))
+        elif cmd == "quit":
+            return False
+        return True
+
+    def _launch(self, phase: str, work) -> None:
+        if self._work is not None and self._work.is_alive():
+            self.send({"type": "error", "phase": phase, "message": "an inspection is already running",
+                       "hint": "wait for it to finish or cancel it (Esc)"})
+            return
+        self._stop = False
+        world = _sim_world(self.settings) if self.settings else None
+        self.operator = GuiOperator(world=world, auto=self.auto)
+
+        def body() -> None:
+            try:
+                record = work()
+            except Exception as exc:  # noqa: BLE001 - reported to the app with its hint
+                log.debug("%s failed", phase, exc_info=True)
+                self.send({"type": "error", "phase": phase, "message": getattr(exc, "message", None) or str(exc),
+                           "hint": getattr(exc, "hint", "") or "", "cancelled": self._stop})
+                return
+            self.record = record
+            self.send({"type": "done", "phase": phase, "record_id": record.id, "state": record.state,
+                       "complete": record.is_complete(), "report": record.report,
+                       "results": record.results})
+
+        self._work = threading.Thread(target=body, name=f"engine-{phase}", daemon=True)
+        self._work.start()
+
+    def _inspect(self):
+        from ui import workflow_adapter
+
+        return workflow_adapter.run_inspection(self.settings, self.bus, self.operator, lambda: self._stop)
+
+    def _issue(self, order_id: str | None):
+        from station.errors import BadInput
+        from ui import workflow_adapter
+
+        if self.record is None:
+            raise BadInput("there is no finished inspection to issue a report for",
+                           "run an inspection first (F5)")
+        return workflow_adapter.issue_report(self.settings, self.bus, self.operator, lambda: self._stop,
+                                             self.record, order_id)
+
+    # -- preview ---------------------------------------------------------------------------
+    CAPTURE_STEPS = ("imei", "screen", "cosmetic")
+
+    def _track_capture(self, event) -> None:
+        # The simulated camera renders on the CPU the capture steps need (2 cores); while a step
+        # is photographing, the simulator's preview holds still rather than halve its speed.
+        if event.step in self.CAPTURE_STEPS and event.kind == "step_started":
+            self._capturing.set()
+        elif event.step in self.CAPTURE_STEPS and event.kind in ("step_done", "step_failed"):
+            self._capturing.clear()
+        elif event.kind in ("finished", "cancelled"):
+            self._capturing.clear()
+
+    def _set_preview(self, on: bool) -> None:
+        if not on:
+            self._preview_on.clear()
+            return
+        self._preview_on.set()
+        if self._preview is None or not self._preview.is_alive():
+            self._preview = threading.Thread(target=self._preview_loop, name="preview", daemon=True)
+            self._preview.start()
+
+    def _preview_loop(self) -> None:
+        import cv2
+
+        from drivers.camera import open_camera
+
+        try:
+            locate = _locator()
+            camera = open_camera(self.settings.camera_url)
+        except Exception as exc:  # noqa: BLE001
+            self.send({"type": "preview_error", "message": getattr(exc, "message", None) or str(exc),
+                       "hint": getattr(exc, "hint", "") or ""})
+            return
+        try:
+            simulated = str(self.settings.camera_url).startswith("sim://")
+            while self._preview_on.is_set():
+                if simulated and self._capturing.is_set():
+                    time.sleep(0.2)
+                    continue
+                started = time.monotonic()
+                frame = camera.preview()
+                corners = None
+                if locate is not None:
+                    try:
+                        found = locate(frame)
+                        corners = None if found is None else [[float(x), float(y)] for x, y in found]
+                    except Exception:  # noqa: BLE001 - no outline this frame
+                        corners = None
+                h, w = frame.shape[:2]
+                scale = min(1.0, PREVIEW_WIDTH / float(w))
+                small = cv2.resize(frame, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+                ok, jpeg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+                if ok:
+                    self.send({"type": "preview", "jpeg": base64.b64encode(jpeg.tobytes()).decode("ascii"),
+                               "corners": [[x * scale, y * scale] for x, y in corners] if corners else None})
+                rest = 1.0 / self._preview_fps - (time.monotonic() - started)
+                if rest > 0:
+                    time.sleep(rest)
+        except Exception as exc:  # noqa: BLE001
+            self.send({"type": "preview_error", "message": str(exc), "hint": ""})
+        finally:
+            close = getattr(camera, "close", None)
+            if close:
+                close()
+
+
+def _locator():
+    try:
+        from station.grading.screen import locate_panel
+    except ImportError:
+        return None
+    return locate_panel
+
+
+def _sim_world(settings: AppSettings):
+    if settings is None or settings.scenario is None:
+        return None
+    from drivers.simworld import world_for
+
+    return world_for(settings.scenario)
+
+
+# Imported before "ready" so the first inspection does not pay for them mid-step.
+PRELOAD = ("numpy", "cv2", "drivers.camera", "drivers.rig", "drivers.phone", "station.phone",
+           "station.imei", "station.grading.screen", "station.grading.cosmetic",
+           "station.inspection.steps", "station.report", "station.warranty")
+
+
+def preload() -> list[str]:
+    """Import what the steps will need; returns the parts not installed (their steps say so)."""
+    import importlib
+
+    missing = []
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a part not installed is reported by its step, clearly
+            missing.append(name)
+    return missing
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    engine = Engine()
+    preload()
+    engine.send({"type": "ready"})
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            log.warning("engine: ignoring a line that is not JSON: %r", line[:80])
+            continue
+        if not engine.handle(msg):
+            break
+    engine._stop = True
+    if engine.operator is not None:
+        engine.operator.cancel()
+    engine._preview_on.clear()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
