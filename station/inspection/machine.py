@@ -87,6 +87,7 @@ class StepSpec:
     attempts: int = 1                      # >1 where the hardware allows a retry
     needs: tuple[str, ...] = ()            # devices ("rig", "phone", "camera"), checked on failure
     needs_tray: bool = False               # phone must be in the tray with the lid closed
+    requires: tuple[str, ...] = ()         # steps whose results this one uses
 
 
 @dataclass
@@ -271,6 +272,10 @@ class Inspection:
         record = self.record
         if record.step_status(spec.name) == "done":
             return                                   # resumed inspection: already measured
+        skipped = [name for name in spec.requires if record.step_status(name) == "skipped"]
+        if skipped:
+            raise PartMissing(f"{spec.name} needs the result of {', '.join(skipped)}, which could not run",
+                              "install the missing parts and run the inspection again")
         attempt = 0
         while True:
             self._check_cancel()

@@ -95,7 +95,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
 
 def cosmetic(ctx: StepContext) -> dict[str, Any]:
     grade_cosmetic = import_part("station.grading.cosmetic", "grade_cosmetic_frameset")
-    mm_per_px = (ctx.record.results.get("rig") or {}).get("mm_per_px") or 0.05
+    mm_per_px = _scale_mm_per_px(ctx)
     writer = EvidenceWriter(ctx, "cosmetic")
     ctx.devices.phone.shell(SCREEN_SLEEP)          # the front face is photographed screen-off
     frames: dict[str, dict[str, str]] = {}
@@ -118,6 +118,20 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
     ctx.record.put_result("cosmetic_frameset", str(folder))
     _grade_later(ctx, "cosmetic", lambda: grade_cosmetic(str(folder)))
     return {"frames": total}
+
+
+def _scale_mm_per_px(ctx: StepContext) -> float:
+    """The frames' scale: the camera's own when it knows it (the simulated camera fits its scale to
+    the phone), else the rig's marker calibration (a real rig)."""
+    camera = ctx.devices.camera
+    own = getattr(camera, "mm_per_px", None) or getattr(getattr(camera, "camera", None), "mm_per_px", None)
+    if own:
+        return float(own)
+    calibrated = (ctx.record.results.get("rig") or {}).get("mm_per_px")
+    if not calibrated:
+        raise HardwareError("no image scale: the rig reported no calibration",
+                            "run the rig's calibration (station rig selftest) and inspect again")
+    return float(calibrated)
 
 
 def _grade_later(ctx: StepContext, part: str, grade) -> Future:

@@ -106,7 +106,17 @@ def warranty(ctx: StepContext) -> dict[str, Any]:
     report = ctx.record.report
     if not report:
         raise IncompleteInspection("no report was issued", "run the sign step first")
-    ctx.result(warranty_id=report["warranty_id"], start=report["start"], end=report["end"])
+    registry_cls = import_part("station.warranty", "WarrantyRegistry")
+    registry = registry_cls()
+    try:   # read it back: the warranty desk must find this phone by its report
+        rows = registry.lookup(report_id=report["report_id"])
+    finally:
+        registry.close()
+    if not rows or rows[0].get("warranty_id") != report["warranty_id"]:
+        raise IncompleteInspection(f"warranty {report['warranty_id']} is not in the registry",
+                                   "run `station warranty lookup --report " + report["report_id"] + "`")
+    ctx.result(warranty_id=report["warranty_id"], start=report["start"], end=report["end"],
+               status=rows[0].get("status"))
     return {"warranty_id": report["warranty_id"], "end": report["end"]}
 
 

@@ -26,6 +26,12 @@ class OverlayHub:
         with self._lock:
             return self._snapshot
 
+    @property
+    def listener_count(self) -> int:
+        """Pages connected right now."""
+        with self._lock:
+            return len(self._listeners)
+
     def attach(self, bus: EventBus) -> Callable[[], None]:
         """Follow an inspection's events; returns `detach`."""
         return bus.subscribe(self.on_event)

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from station.home import station_home
 from station.overlay.i18n import STRINGS
 
 REPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,63}")
@@ -26,20 +25,10 @@ def find_report_file(report_id: str) -> Path | None:
     """The stored JWS of `report_id` under the station's data folder."""
     if not REPORT_ID.fullmatch(report_id):
         raise PublicReportError("malformed report id", 400)
-    try:  # the report engine's own index, when it provides one
-        from station.warranty import report_path  # type: ignore[attr-defined]
+    from station.warranty import report_path
 
-        found = report_path(report_id)
-        if found:
-            return Path(found)
-    except (ImportError, AttributeError):
-        pass
-    home = station_home()
-    for folder in (home / "reports", home):
-        if folder.exists():
-            for candidate in folder.rglob(f"{report_id}*.jws"):
-                return candidate
-    return None
+    found = report_path(report_id)   # the stored .jws (rewritten from the registry if missing)
+    return Path(found) if found else None
 
 
 def load_public_report(report_id: str) -> tuple[dict[str, Any], bool]:

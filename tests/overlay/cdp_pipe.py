@@ -5,6 +5,7 @@ websocket library."""
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -31,12 +32,21 @@ class Chromium:
         self.profile = tempfile.mkdtemp(prefix="overlay-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
-        # Chromium reads commands on fd 3 and writes replies on fd 4: let the shell put them there.
+        # Move the child's ends above 9 so "3<&X 4>&Y" cannot clobber one with the other.
+        for name in ("to_browser_r", "from_browser_w"):
+            fd = locals()[name]
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+            os.close(fd)
+            if name == "to_browser_r":
+                to_browser_r = high
+            else:
+                from_browser_w = high
+        # Chromium reads commands on fd 3 and writes replies on fd 4: let bash put them there (dash refuses fds above 9).
         argv = [chromium_path(), *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
                 "about:blank"]
         self.proc = subprocess.Popen(
-            ["sh", "-c", f'exec "$@" 3<&{to_browser_r} 4>&{from_browser_w}', "sh", *argv],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["bash", "-c", f'exec "$@" 3<&{to_browser_r} 4>&{from_browser_w}', "bash", *argv],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.profile, "stderr.log"), "wb"),
             pass_fds=(to_browser_r, from_browser_w))
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -108,4 +118,5 @@ class Chromium:
                 os.close(fd)
             except OSError:
                 pass
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if os.environ.get("KEEP_CHROMIUM_PROFILE") is None:
+            shutil.rmtree(self.profile, ignore_errors=True)
