@@ -50,6 +50,7 @@ ZH_CN: dict[str, str] = {
     "failed": "失败",
     "fail": "不通过",
     "paused": "已暂停",
+    "not run": "未运行",
     "cancelled": "已取消",
     "warning": "注意",
     "active": "有效",

@@ -9,7 +9,7 @@ events; nothing here touches hardware.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -18,7 +18,7 @@ from ui.preview import PreviewView
 from ui.results_view import ResultsView
 from ui.steps_view import StepsView
 from ui.style import paint_badge, status_colour, status_label_text
-from ui.tasks import error_text
+from ui.tasks import error_text, run_task
 
 SHORTCUTS = {"start": ("F5",), "next": ("Space", "N"), "cancel": ("Esc",), "issue": ("F9",)}
 
@@ -51,6 +51,8 @@ class InspectTab(QWidget):
             "border: 3px solid #f9ab00; border-radius: 10px; padding: 10px;")
         self.state_badge = QLabel()
         self.state_badge.setAlignment(Qt.AlignCenter)
+        self.phone_label = QLabel()
+        self.phone_label.setStyleSheet("font-size: 18pt; font-weight: 700;")
         self.steps = StepsView()
         self.results = ResultsView()
         self.issue_label = QLabel()
@@ -96,6 +98,7 @@ class InspectTab(QWidget):
         right = QVBoxLayout()
         head = QHBoxLayout()
         head.addWidget(self.state_badge)
+        head.addWidget(self.phone_label)
         head.addStretch(1)
         head.addWidget(self.auto_box)
         right.addLayout(head)
@@ -128,6 +131,7 @@ class InspectTab(QWidget):
         self.results.clear()
         self.issued = None
         self.issue_label.setText("")
+        self.phone_label.setText("")
         self._last_prompt = None
         self.prompt.setText(QCoreApplication.translate("InspectTab", "Starting…"))
         self.controller.start()
@@ -167,7 +171,7 @@ class InspectTab(QWidget):
         elif kind == "step_done" and step:
             self.steps.set_status(step, "done")
         elif kind == "step_failed" and step:
-            self.steps.set_status(step, "failed")
+            self.steps.set_status(step, "skipped" if data.get("skipped") else "failed")
             self.prompt.setText(error_text(_as_error(data)))
         elif kind == "prompt":
             self._last_prompt = data
@@ -198,13 +202,21 @@ class InspectTab(QWidget):
         kind = data.get("kind") or step
         if kind == "verdict":
             kind = "overall"
-        photo = None
-        path = data.get("photo")
-        if path:
-            image = QImage(str(path))
-            photo = None if image.isNull() else image
-        extent = data.get("extent")
-        self.results.show_result(kind, data, photo=photo, extent=tuple(extent) if extent else None)
+        if kind == "identify":
+            self.phone_label.setText(" ".join(x for x in (data.get("brand"), data.get("model"),
+                                                          data.get("serial")) if x))
+            return
+        self.results.show_result(kind, data)
+        if kind in ("screen", "cosmetic") and data.get("frameset") and data.get("defects"):
+            # The evidence photo, cropped round the first defect and marked, is cut from a 12 MP
+            # frame: that happens in the thread pool, the card gets a small image back.
+            framesets = {kind: {"folder": data["frameset"], "defects": data["defects"]}}
+            run_task(lambda: _thumbnail_image(framesets),
+                     lambda image: self._set_photo(kind, image), owner=self)
+
+    def _set_photo(self, kind: str, image: QImage | None) -> None:
+        if image is not None and not image.isNull():
+            self.results.cards[kind].set_thumbnail(QPixmap.fromImage(image))
 
     def _show_issued(self, data: dict) -> None:
         tr = QCoreApplication.translate
@@ -249,6 +261,18 @@ class InspectTab(QWidget):
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _thumbnail_image(framesets: dict) -> QImage | None:
+    """Worker thread: the overlay's defect thumbnail (same crop and mark the viewers see)."""
+    from station.overlay.thumbnail import defect_thumbnail_png
+
+    png = defect_thumbnail_png(framesets)
+    if not png:
+        return None
+    image = QImage()
+    image.loadFromData(png, "PNG")
+    return image
 
 
 class _Err(Exception):

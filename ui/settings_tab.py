@@ -108,7 +108,7 @@ class SettingsTab(QWidget):
         self._fill_choices({"ports": [], "cameras": []})
         self.retranslate()
         self.detect()
-        run_task(key_summary, self._show_key, lambda exc: self.kid.setText(error_text(exc)))
+        run_task(key_summary, self._show_key, lambda exc: self.kid.setText(error_text(exc)), owner=self)
 
     # -- devices -----------------------------------------------------------------------------
     def _fill_choices(self, found: dict) -> None:
@@ -136,7 +136,7 @@ class SettingsTab(QWidget):
 
     def detect(self) -> None:
         self.detect_status.setText(QCoreApplication.translate("SettingsTab", "Looking for devices…"))
-        run_task(detect_devices, self._detected, lambda exc: self.detect_status.setText(error_text(exc)))
+        run_task(detect_devices, self._detected, lambda exc: self.detect_status.setText(error_text(exc)), owner=self)
 
     def _detected(self, found: dict) -> None:
         self._fill_choices(found)
@@ -185,7 +185,7 @@ class SettingsTab(QWidget):
 
         run_task(write, lambda p: self.message.setText(
             QCoreApplication.translate("SettingsTab", "Public key saved to {0}").format(p)),
-            lambda exc: self.message.setText(error_text(exc)))
+            lambda exc: self.message.setText(error_text(exc)), owner=self)
 
     # -- save ------------------------------------------------------------------------------
     def current(self) -> AppSettings:

@@ -23,8 +23,10 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_done, on_error) -> None:
-        super().__init__()
+    def __init__(self, on_done, on_error, owner: QObject | None = None) -> None:
+        # Parented to the widget that asked: if it is closed first, Qt drops the queued reply
+        # instead of calling back into a deleted widget.
+        super().__init__(owner)
         self._on_done = on_done
         self._on_error = on_error
         self.done.connect(self._finish_ok, Qt.QueuedConnection)
@@ -54,15 +56,24 @@ class _Task(QRunnable):
             result = self._fn()
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
             log.debug("task failed", exc_info=exc)
-            self._relay.failed.emit(exc)
+            self._reply(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._reply(self._relay.done, result)
+
+    @staticmethod
+    def _reply(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:      # the asking widget (and its relay) is gone: nobody to tell
+            log.debug("task finished after its widget was closed")
 
 
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None) -> None:
-    """Run `fn()` in the thread pool; call `on_done(result)` or `on_error(exc)` on the GUI thread."""
-    relay = _Relay(on_done, on_error)
+             on_error: Callable[[BaseException], None] | None = None,
+             owner: QObject | None = None) -> None:
+    """Run `fn()` in the thread pool; call `on_done(result)` or `on_error(exc)` on the GUI thread
+    (not at all if `owner` was deleted meanwhile)."""
+    relay = _Relay(on_done, on_error, owner)
     _live.add(relay)
     QThreadPool.globalInstance().start(_Task(fn, relay))
 

@@ -161,7 +161,7 @@ class WarrantyTab(QWidget):
             kind = guess_kind(text)
         self.search_status.setText(QCoreApplication.translate("WarrantyTab", "Searching…"))
         run_task(lambda: self.desk.lookup(kind, text), self._found,
-                 lambda exc: self.search_status.setText(error_text(exc)))
+                 lambda exc: self.search_status.setText(error_text(exc)), owner=self)
 
     def _found(self, warranties: list[dict]) -> None:
         self.warranties = list(warranties)
@@ -185,7 +185,7 @@ class WarrantyTab(QWidget):
             return
         wid = self.current.get("warranty_id")
         run_task(lambda: self.desk.lookup("warranty", wid), self._refreshed,
-                 lambda exc: self.action_message.setText(error_text(exc)))
+                 lambda exc: self.action_message.setText(error_text(exc)), owner=self)
 
     def _refreshed(self, warranties: list[dict]) -> None:
         if not warranties:
@@ -280,7 +280,7 @@ class WarrantyTab(QWidget):
             return
         wid = self.current["warranty_id"]
         run_task(lambda: self.desk.open_claim(wid, reason), self._claim_done,
-                 lambda exc: self.action_message.setText(error_text(exc)))
+                 lambda exc: self.action_message.setText(error_text(exc)), owner=self)
 
     def resolve_claim(self) -> None:
         if self.current is None:
@@ -295,7 +295,7 @@ class WarrantyTab(QWidget):
         resolution = str(self.resolution.currentData())
         cid = claim["claim_id"]
         run_task(lambda: self.desk.resolve_claim(cid, resolution), self._claim_done,
-                 lambda exc: self.action_message.setText(error_text(exc)))
+                 lambda exc: self.action_message.setText(error_text(exc)), owner=self)
 
     def _claim_done(self, claim: dict) -> None:
         self.claim_reason.clear()
@@ -310,13 +310,13 @@ class WarrantyTab(QWidget):
                                                   "Reports (*.jws *.json *.txt);;All files (*)")
         if not path:
             return
-        run_task(lambda: self.desk.verify_file(path), self._verified, self._verify_failed)
+        run_task(lambda: self.desk.verify_file(path), self._verified, self._verify_failed, owner=self)
 
     def verify_payload(self) -> None:
         payload = self.qr_payload.text().strip()
         if not payload:
             return
-        run_task(lambda: self.desk.verify_payload(payload), self._verified, self._verify_failed)
+        run_task(lambda: self.desk.verify_payload(payload), self._verified, self._verify_failed, owner=self)
 
     def _verified(self, result: dict) -> None:
         tr = QCoreApplication.translate

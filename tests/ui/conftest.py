@@ -24,6 +24,7 @@ def window_factory(qtbot, english):
     made = []
 
     def make(scenario: str = "default", auto: bool = True, **overrides):
+        overrides.setdefault("language", "en")
         settings = AppSettings.simulator(scenario, **overrides)
         window = make_window(settings, auto_operator=auto, persist=False)
         qtbot.addWidget(window)
