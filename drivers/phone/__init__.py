@@ -10,25 +10,14 @@ USB transport runs end to end). Sim URLs take query options: ``usb_debugging=pro
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from drivers.phone.auth import AdbKey
+from drivers.phone.auth import AdbKey, default_key_path
 from drivers.phone.client import AdbDevice
 from drivers.phone.errors import PhoneError
 
 __all__ = ["open_phone", "AdbDevice", "PhoneError", "default_key_path"]
-
-
-def default_key_path() -> Path:
-    """$STATION_HOME/keys/adbkey (the station passes its own path; this is the fallback)."""
-    home = os.environ.get("STATION_HOME")
-    if home:
-        return Path(home) / "keys" / "adbkey"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("phone-station", "station")) / "keys" / "adbkey"
 
 
 def _sim_options(scenario, query: dict[str, list[str]]):

@@ -26,6 +26,31 @@ WORDS = KEY_BITS // 32
 _PUBKEY_STRUCT_SIZE = 4 + 4 + KEY_BITS // 8 * 2 + 4
 
 
+def default_key_path() -> Path:
+    """$STATION_HOME/keys/adbkey, else the platform data dir's (the station passes its own path)."""
+    home = os.environ.get("STATION_HOME")
+    if home:
+        return Path(home) / "keys" / "adbkey"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("phone-station", "station")) / "keys" / "adbkey"
+
+
+def read_public_keys(path: str | os.PathLike) -> list[rsa.RSAPublicKey]:
+    """Keys in an adb_keys-style file (one adb public key line each); missing file = none."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    keys = []
+    for line in path.read_bytes().splitlines():
+        if line.strip():
+            try:
+                keys.append(decode_android_pubkey(line.strip()))
+            except PhoneError:
+                continue
+    return keys
+
+
 def encode_android_pubkey(public: rsa.RSAPublicKey, name: str = "station@inspection") -> bytes:
     """Android's adb public key line: base64(RSAPublicKey struct) + ' ' + name (no NUL)."""
     numbers = public.public_numbers()

@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from drivers.phone import message as m
-from drivers.phone.auth import decode_android_pubkey, verify_token
+from drivers.phone.auth import decode_android_pubkey, default_key_path, read_public_keys, verify_token
 from drivers.phone.errors import PhoneError
 from drivers.phone.sim_shell import SimShell
 from drivers.scenario import Scenario
@@ -44,6 +44,8 @@ class SimOptions:
     allow_after_s: float | None = None    # prompt: the user taps Allow after this long
     deny_after_s: float = 0.2             # refuse: the user taps Deny after this long
     unplug_on: str | None = None          # a shell command containing this unplugs the phone mid-output
+    # The phone's /data/misc/adb/adb_keys when `authorized`: the station's key was accepted earlier.
+    adb_keys_files: list = field(default_factory=lambda: [f"{default_key_path()}.pub"])
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, **overrides) -> "SimOptions":
@@ -130,6 +132,8 @@ class AdbdEngine:
         if msg.arg0 == m.AUTH_SIGNATURE:
             with _trusted_lock:
                 keys = list(_trusted.get(self.scenario.name, []))
+            if self.options.usb_debugging == "authorized":
+                keys += [k for path in self.options.adb_keys_files for k in read_public_keys(path)]
             if any(verify_token(key, self._token, msg.data) for key in keys):
                 self._accept()
             else:

@@ -1,0 +1,69 @@
+"""Android 16's `tradeinmode getstatus`: one JSON document with IMEIs, battery and part status.
+
+Parsed leniently (keys have moved between builds): unknown keys are ignored, missing ones are None.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class TradeInStatus:
+    imeis: list[str] = field(default_factory=list)
+    serial: str | None = None
+    model: str | None = None
+    battery_cycle_count: int | None = None
+    battery_health_percent: int | None = None
+    battery_part_status: str | None = None
+    screen_part_status: str | None = None
+    storage_bytes: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _first(doc: dict, *keys):
+    for key in keys:
+        if key in doc and doc[key] not in (None, ""):
+            return doc[key]
+    return None
+
+
+def _as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value)
+        return number if number >= 0 else None
+    return None
+
+
+def parse_tradein_status(text: str) -> TradeInStatus | None:
+    """None when `text` is not a JSON object (e.g. the command does not exist on this phone)."""
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        doc = json.loads(text[start:])
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(doc, dict):
+        return None
+    battery = doc.get("battery") if isinstance(doc.get("battery"), dict) else {}
+    storage = doc.get("storage") if isinstance(doc.get("storage"), dict) else {}
+    imeis = _first(doc, "imeis", "imei") or []
+    if isinstance(imeis, str):
+        imeis = [imeis]
+    return TradeInStatus(
+        imeis=[str(i) for i in imeis if isinstance(i, (str, int)) and str(i).isdigit()],
+        serial=_first(doc, "serial"), model=_first(doc, "model"),
+        battery_cycle_count=_as_int(_first(battery, "cycle_count", "cycleCount")),
+        battery_health_percent=_as_int(_first(battery, "health", "state_of_health")),
+        battery_part_status=_first(battery, "part_status"),
+        screen_part_status=_first(doc, "screen_part_status"),
+        storage_bytes=_as_int(_first(storage, "capacity_bytes", "capacity")),
+    )
