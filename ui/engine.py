@@ -96,6 +96,11 @@ class Engine:
             return
         self._stop = False
         world = _sim_world(self.settings) if self.settings else None
+        if world is not None and phase == "inspect" and not self.auto:
+            # Manual simulator session: the tray starts empty, as at a real rig, so the first thing
+            # the streamer does is "place the phone" (Space) — their simulated hands do the rest.
+            with world.lock:
+                world.phone_present = False
         self.operator = GuiOperator(world=world, auto=self.auto)
 
         def body() -> None:

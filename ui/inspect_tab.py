@@ -191,12 +191,22 @@ class InspectTab(QWidget):
         elif kind == "cancelled":
             self.prompt.setText(QCoreApplication.translate("InspectTab", "Inspection cancelled"))
         elif kind == "finished":
-            if self.issued is None:
-                self.prompt.setText(QCoreApplication.translate(
-                    "InspectTab", "Inspection complete — press F9 to issue the report and warranty"))
-            else:
-                self.prompt.setText(QCoreApplication.translate("InspectTab", "Done — report issued"))
+            self._show_finished(data.get("state"))
         self._update_buttons()
+
+    def _show_finished(self, state: str | None) -> None:
+        tr = QCoreApplication.translate
+        if state == "cancelled":
+            self.prompt.setText(tr("InspectTab", "Inspection cancelled"))
+        elif state == "failed":
+            pass                                  # the failed step's message and hint stay shown
+        elif state == "incomplete":
+            self.prompt.setText(tr("InspectTab", "Some steps could not run, so no report can be "
+                                                 "issued from this inspection"))
+        elif self.issued is not None:
+            self.prompt.setText(tr("InspectTab", "Done — report issued"))
+        else:
+            self.prompt.setText(tr("InspectTab", "Inspection complete — press F9 to issue the report and warranty"))
 
     def _show_result(self, step: str | None, data: dict) -> None:
         kind = data.get("kind") or step

@@ -1,0 +1,68 @@
+"""Done-when: the app driven offscreen through a whole simulated inspection, the report and
+warranty issued with F9, then the warranty found at the desk and a claim recorded on it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from drivers.scenario import load_scenario
+from ui.style import status_label_text
+
+INSPECTION_TIMEOUT_MS = 900_000    # the simulated camera renders 12 MP frames on a shared 2-core box
+
+
+def press(qtbot, window, key):
+    """A key press as the streamer makes it: the window active, focus in the Inspect tab."""
+    window.tabs.setCurrentWidget(window.inspect)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.inspect.setFocus()
+    qtbot.keyClick(window.inspect, key)
+
+
+def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
+    scenario = load_scenario("default")
+    window = window_factory("default")
+    tab, controller = window.inspect, window.controller
+    press(qtbot, window, Qt.Key_F5)
+    qtbot.waitUntil(lambda: not controller.running, timeout=INSPECTION_TIMEOUT_MS)
+    trail = [(e.kind, e.step, str(e.data)[:120]) for e in controller.events if e.kind != "step_progress"]
+    assert controller.state == "finished" and controller.record["complete"], trail[-8:]
+
+    # What the streamer sees: every measuring step done, the grades the scenario calls for.
+    for step in ("connect_rig", "phone_placed", "identify", "imei", "battery", "screen", "cosmetic", "verdict"):
+        assert tab.steps.badge_text(step) == status_label_text("done"), step
+    for step in ("sign", "warranty"):
+        assert tab.steps.badge_text(step) == status_label_text("pending")
+    expected = scenario.expected
+    cards = tab.results.cards
+    for part in ("battery", "screen", "cosmetic"):
+        assert cards[part].grade.text().startswith(expected[part] + " · "), (part, cards[part].grade.text())
+    assert cards["imei"].grade.text() == status_label_text(expected["imei"])
+    assert scenario.phone["model"] in tab.phone_label.text()
+    assert "press F9" in tab.prompt.text()
+    assert tab.issue_button.isEnabled()
+
+    press(qtbot, window, Qt.Key_F9)
+    qtbot.waitUntil(lambda: not controller.running and tab.issued is not None, timeout=120_000)
+    assert tab.steps.badge_text("sign") == status_label_text("done")
+    assert tab.steps.badge_text("warranty") == status_label_text("done")
+    report_id = tab.issued["report_id"]
+    assert report_id in tab.issue_label.text()
+    assert not tab.issue_button.isEnabled(), "one report per inspection"
+    assert window.broadcast.preview.snapshot["report_id"] == report_id
+
+    # After-sales: the clerk finds it by IMEI, sees it active and verified, records a claim.
+    desk = window.warranty
+    window.tabs.setCurrentWidget(desk)
+    desk.query.setText(scenario.imeis[0])
+    qtbot.keyClick(desk.query, Qt.Key_Return)
+    qtbot.waitUntil(lambda: desk.current is not None, timeout=30_000)
+    assert desk.current["report_id"] == report_id
+    assert desk.status.text() == status_label_text("active")
+    assert desk.report_badge.text().startswith(status_label_text("valid"))
+    desk.claim_reason.setText("battery drains fast")
+    desk.open_claim_button.click()
+    qtbot.waitUntil(lambda: desk.claims.rowCount() == 1, timeout=30_000)
+    assert desk.status.text() == status_label_text("claimed")
