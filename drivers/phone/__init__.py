@@ -53,7 +53,8 @@ def open_phone(url: str, *, key_path: str | os.PathLike | None = None, auth_time
     if scheme in ("sim", "usbsim"):
         from drivers.scenario import load_scenario
 
-        scenario = load_scenario(where.strip("/") or None)
+        name = where if where.endswith(".json") else where.strip("/")     # sim:///path/to/phone.json
+        scenario = load_scenario(name or None)
         options = _sim_options(scenario, query)
         if scheme == "usbsim":
             from drivers.phone.sim_usb import SimUsbBackend

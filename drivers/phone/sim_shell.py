@@ -152,7 +152,11 @@ class SimShell:
         self.sdk = int(scenario.phone.get("sdk", 30))
 
     def run(self, command: str) -> ShellResult:
-        results = [self._run_one(part.strip()) for part in command.split(";") if part.strip()]
+        results: list[ShellResult] = []
+        for part in command.split(";"):
+            if part.strip():
+                last = results[-1].exit_code if results else 0
+                results.append(self._run_one(part.strip().replace("$?", str(last))))
         if not results:
             return ShellResult("")
         return ShellResult("".join(r.stdout for r in results), "".join(r.stderr for r in results),
