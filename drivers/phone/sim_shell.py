@@ -250,6 +250,13 @@ class SimShell:
             return ShellResult("", f"Error: Activity not started, unable to resolve Intent {{ act={action} dat={data} }}\n", 1)
         return ShellResult(f"Starting: Intent {{ act={action} dat={data} }}\n")
 
+    def _cmd_wm(self, args: list[str]) -> ShellResult:
+        # `wm size` as Android prints it: the workflow needs the panel's native size for frame sets.
+        if args[:1] != ["size"]:
+            return ShellResult("", "wm: only `wm size` is simulated\n", 1)
+        display = self.scenario.display
+        return ShellResult(f"Physical size: {int(display['width'])}x{int(display['height'])}\n")
+
     def _cmd_input(self, args: list[str]) -> ShellResult:
         if args[:1] != ["keyevent"] or len(args) < 2:
             return ShellResult("", "usage: input keyevent KEYCODE\n", 1)
