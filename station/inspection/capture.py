@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,11 @@ def ensure_pose(ctx: StepContext, face: str) -> None:
 
 def capture(ctx: StepContext) -> Any:
     ctx.check()
-    return ctx.devices.camera.read()
+    started = time.perf_counter()
+    frame = ctx.devices.camera.read()
+    ctx.inspection.add_timing("camera_s", time.perf_counter() - started)
+    ctx.inspection.add_timing("frames", 1)
+    return frame
 
 
 def _encode_png(frame: Any) -> bytes:
@@ -64,7 +69,9 @@ class EvidenceWriter:
         path = self.folder / f"{name}.png"
 
         def write() -> str:
+            started = time.perf_counter()
             data = _encode_png(frame)
+            self.ctx.inspection.add_timing("encode_s", time.perf_counter() - started)
             path.write_bytes(data)
             digest = hashlib.sha256(data).hexdigest()
             self.ctx.record.add_evidence(f"{self.prefix}/{name}", digest, str(path))

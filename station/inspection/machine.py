@@ -173,8 +173,14 @@ class Inspection:
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pose = "front"                        # the face we believe the camera sees
         self.lights: dict[str, int] | None = None  # what the rig's lights were last set to
+        self.timings: dict[str, float] = {}        # camera_s, encode_s, grade_s, frames (benchmarks)
+        self._timings_lock = threading.Lock()
         self.error: BaseException | None = None
         devices.on_rig_event = self._on_rig_event
+
+    def add_timing(self, key: str, amount: float) -> None:
+        with self._timings_lock:
+            self.timings[key] = self.timings.get(key, 0.0) + amount
 
     # -- state -----------------------------------------------------------------------------
     def _transition(self, to: State) -> None:

@@ -75,13 +75,18 @@ def identify(ctx: StepContext) -> dict[str, Any]:
 
 
 def battery(ctx: StepContext) -> dict[str, Any]:
-    phone = ctx.record.results.get("phone") or {}
-    grade_battery = import_part("station.phone", "grade_battery")
-    result = grade_battery(phone.get("battery") or phone)
-    out = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    """The battery as `read_facts` graded it (health = full / design; unit errors flagged, not graded)."""
+    grade_facts = import_part("station.phone.battery", "grade")
+    facts_cls = import_part("station.phone.battery", "BatteryFacts")
+    raw = dict((ctx.record.results.get("phone") or {}).get("battery") or {})
+    graded = grade_facts(facts_cls(**raw)).to_dict() if raw else {}
+    out = {"health_permille": graded.get("health_permille"), "cycle_count": graded.get("cycle_count"),
+           "source": graded.get("source"), "grade": graded.get("grade"), "flags": graded.get("flags") or []}
+    if out["grade"] is None:
+        out["flag"] = "battery not graded: " + (", ".join(out["flags"]) or "no capacity data from the phone")
     ctx.record.put_result("battery", out)
-    ctx.result(grade=out.get("grade"), health_permille=out.get("health_permille"))
-    return {"grade": out.get("grade"), "health_permille": out.get("health_permille")}
+    ctx.result(grade=out["grade"], health_permille=out["health_permille"], flags=out["flags"])
+    return {"grade": out["grade"], "health_permille": out["health_permille"]}
 
 
 def _plain(value: Any) -> Any:

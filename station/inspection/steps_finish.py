@@ -79,7 +79,7 @@ def inspection_payload(record) -> dict[str, Any]:
         "screen": {"grade": results["screen"]["grade"], "defects": results["screen"].get("defects", [])},
         "cosmetic": {"grade": results["cosmetic"]["grade"], "label_zh": results["cosmetic"].get("label_zh"),
                      "defects": results["cosmetic"].get("defects", [])},
-        "imei": {k: results["imei"].get(k) for k in ("verdict", "reasons", "sources")},
+        "imei": {k: results["imei"].get(k) for k in ("verdict", "reasons", "notes", "sources")},
         "overall": {"grade": results["overall"]["grade"], "rule": results["overall"]["rule"]},
         "evidence": [{"name": e["name"], "sha256": e["sha256"]} for e in record.evidence],
     })

@@ -1,0 +1,69 @@
+"""`station bench e2e`: one whole simulated inspection with the rig simulator's REAL physical
+timings (light settle, load-cell and port sampling), against the sum of those unavoidable waits.
+
+Keys (contract): `wall_s` (median wall time of an inspection, connect to warranty), `physical_s`
+(the rig's reported settle/sampling/exposure time in that run), `ratio` = wall_s / physical_s.
+Extra keys break the wall time down: `camera_s` (time inside camera.read — for `sim://` that is
+the 12 MP renderer, not a physical wait), `encode_s` and `grade_s` (on worker threads, overlapped
+with capture), `frames`, `runs`. Runs in a temporary STATION_HOME so no bench warranty lands in
+the real registry.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+
+NAME = "e2e"
+SCENARIO = "default"
+
+
+def _one_run(scenario: str) -> dict:
+    from drivers.simworld import reset_worlds, world_for
+    from station.inspection.machine import InspectionOptions, State
+    from station.inspection.operator import SimulatedOperator
+    from station.inspection.steps import build_inspection
+
+    reset_worlds()
+    operator = SimulatedOperator(world_for(scenario))
+    inspection = build_inspection(f"rigsim://{scenario}", f"sim://{scenario}", f"sim://{scenario}", operator,
+                                  options=InspectionOptions())
+    started = time.perf_counter()
+    try:
+        inspection.run()
+        wall = time.perf_counter() - started
+        physical = inspection.devices.physical_wait_s
+    finally:
+        inspection.devices.close()
+    if inspection.state != State.COMPLETED:
+        raise RuntimeError(f"bench inspection ended {inspection.state.value}: {inspection.error}")
+    return {"wall_s": wall, "physical_s": physical, **inspection.timings}
+
+
+def run(quick: bool) -> dict:
+    previous = os.environ.get("STATION_HOME")
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as home:
+        os.environ["STATION_HOME"] = home
+        try:
+            runs = [_one_run(SCENARIO) for _ in range(1 if quick else 3)]
+        finally:
+            if previous is None:
+                os.environ.pop("STATION_HOME", None)
+            else:
+                os.environ["STATION_HOME"] = previous
+    wall = statistics.median(r["wall_s"] for r in runs)
+    physical = statistics.median(r["physical_s"] for r in runs)
+    med = lambda key: round(statistics.median(r.get(key, 0.0) for r in runs), 3)  # noqa: E731
+    return {
+        "wall_s": round(wall, 3),
+        "physical_s": round(physical, 3),
+        "ratio": round(wall / physical, 2) if physical > 0 else None,
+        "camera_s": med("camera_s"),
+        "encode_s": med("encode_s"),
+        "grade_s": med("grade_s"),
+        "frames": int(med("frames")),
+        "runs": len(runs),
+        "scenario": SCENARIO,
+    }
