@@ -26,6 +26,7 @@ right edge).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,19 +44,22 @@ FOV_FACE_MM = (150.0, 200.0)
 FOV_EDGE_PORTRAIT_MM = (50.0, 200.0)
 FOV_EDGE_LANDSCAPE_MM = (200.0, 50.0)
 MAX_ROTATION_DEG = {"face": 10.0, "edge": 4.0}
+MAX_FRAME_PX = (3000, 4000)   # the sim camera's 12 MP portrait frame: never render a larger one
 
 K_RAKE_BODY = 0.22        # glossy body under raking light: fraction of albedo seen by the camera
 K_RAKE_TRAY = 0.75        # matte tray under raking light
 K_TOP = 0.92
 K_SLOPE = 100.0           # grey levels per unit slope (mm/mm) under raking light
 ALONG_FLOOR = 0.12        # scratch visibility when the light runs along it (1.0 = across)
-SCRATCH_GAIN = {"hairline": 55.0, "light": 75.0, "deep": 100.0}   # grey·mm per mm of width
+SCRATCH_GAIN = {"hairline": 70.0, "light": 75.0, "deep": 100.0}   # grey·mm per mm of width
 SCRATCH_TOP_FRACTION = {"hairline": 0.0, "light": 0.05, "deep": 0.15}
 CRACK_RAKE, CRACK_TOP, CRACK_WIDTH_MM = 60.0, 45.0, 0.08
 SCUFF_RAKE, SCUFF_TOP = 26.0, 18.0
 CAVITY_ALBEDO = 0.2
 TRAY_RGB = (150.0, 160.0, 165.0)
 NOISE_SIGMA = 2.5
+NOISE_PAD = 64
+BLACK_LEVEL = 8.0
 CAMERA_LENS = {"x": 13.0, "y": 14.0, "radius_mm": 5.5}   # on the back, from its top-left
 BUTTONS = {"power_button": (0.30, 12.0), "volume_button": (0.42, 22.0)}  # right edge: y/h, length
 BUTTON_WIDTH_MM = 1.6
@@ -292,10 +296,15 @@ def _placement(layers: FaceLayers, face: str, seed: int) -> tuple[np.ndarray, fl
     mpp = layers.mm_per_px
     fov = FOV_FACE_MM if face in ("back", "front") else (
         FOV_EDGE_PORTRAIT_MM if face in ("left", "right") else FOV_EDGE_LANDSCAPE_MM)
-    frame = (int(round(fov[0] / mpp)), int(round(fov[1] / mpp)))
+    limit = MAX_FRAME_PX if fov[0] <= fov[1] else MAX_FRAME_PX[::-1]
+    frame = (min(int(round(fov[0] / mpp)), limit[0]), min(int(round(fov[1] / mpp)), limit[1]))
+    fov = (frame[0] * mpp, frame[1] * mpp)
     rng = np.random.default_rng([seed, FACES.index(face), 11])
-    max_rot = MAX_ROTATION_DEG["face" if face in ("back", "front") else "edge"]
-    theta = math.radians(rng.uniform(-max_rot, max_rot))
+    max_rot = math.radians(MAX_ROTATION_DEG["face" if face in ("back", "front") else "edge"])
+    w, h = layers.size_mm
+    while max_rot > 0 and not _fits((w, h), max_rot, fov):   # a tight view leaves less room to turn
+        max_rot -= math.radians(0.5)
+    theta = rng.uniform(-1, 1) * max(max_rot, 0.0)
     w, h = layers.size_mm
     c, s = math.cos(theta), math.sin(theta)
     corners = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
@@ -315,6 +324,12 @@ def _slopes(layers: FaceLayers) -> tuple[np.ndarray, np.ndarray]:
         gy, gx = np.gradient(layers.height, layers.mm_per_px)
         layers.slopes = (gx.astype(np.float32), gy.astype(np.float32))
     return layers.slopes
+
+
+def _fits(size, theta, fov, margin_mm=3.0) -> bool:
+    c, s = abs(math.cos(theta)), abs(math.sin(theta))
+    return (size[0] * c + size[1] * s + 2 * margin_mm <= fov[0]
+            and size[0] * s + size[1] * c + 2 * margin_mm <= fov[1])
 
 
 def _shade(layers: FaceLayers, light: str, theta: float) -> np.ndarray:
@@ -347,8 +362,9 @@ def _shade(layers: FaceLayers, light: str, theta: float) -> np.ndarray:
     return img
 
 
+@functools.lru_cache(maxsize=5)
 def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndarray]:
-    """Tray colour and vignetting, smooth, so computed small and enlarged (BGR float32, gain)."""
+    """Tray with vignetting (BGR uint8) and the vignetting gain (float32): smooth, so computed small."""
     w, h = frame
     sw, sh = (64, max(8, int(64 * h / w))) if w >= h else (max(8, int(64 * w / h)), 64)
     xs = np.linspace(0, 1, sw, dtype=np.float32)[None, :]
@@ -361,7 +377,21 @@ def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndar
         gain = K_RAKE_TRAY * (1.0 - 0.25 * (xs * tx + ys * ty - min(tx, 0) - min(ty, 0)))
     tray = (gain * vignette)[..., None] * np.array(TRAY_RGB[::-1], dtype=np.float32)
     big = lambda a: cv2.resize(a.astype(np.float32), frame, interpolation=cv2.INTER_LINEAR)
-    return big(tray), big(vignette)
+    return np.clip(big(tray) + 0.5, 0, 255).astype(np.uint8), big(vignette)
+
+
+@functools.lru_cache(maxsize=3)
+def _noise_bank(frame: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sensor noise (positive and negative parts, uint8 BGR), a little larger than the frame.
+
+    Frames take a random window of it: drawing millions of normals per frame would dominate the
+    simulator's time, and shifted windows are as good as fresh noise for the grader.
+    """
+    w, h = frame
+    rng = np.random.default_rng(frame)
+    noise = rng.standard_normal((h + NOISE_PAD, w + NOISE_PAD, 3), dtype=np.float32) * NOISE_SIGMA
+    noise = np.rint(noise)
+    return np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
 
 
 def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
@@ -372,21 +402,29 @@ def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int =
     rng = np.random.default_rng([seed, FACES.index(face), LIGHTS.index(light), 13])
     shaded = _shade(layers, light, theta)
     shaded *= layers.alpha[..., None]
+    shaded += np.float32(BLACK_LEVEL) * layers.alpha[..., None]   # sensors read black a little above 0
     np.clip(shaded, 0, 255, out=shaded)
-    warp = dict(dsize=frame, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    out = cv2.warpPerspective(shaded, hom, **warp)
-    alpha = cv2.warpPerspective(layers.alpha, hom, **warp)
     tray, vignette = _background(frame, light)
-    out *= vignette[..., None]
-    tray *= (1.0 - alpha)[..., None]
-    out += tray
+    out = tray.copy()
+    # Only the face's bounding box needs blending; the rest of the frame is the cached tray.
+    hh, ww = layers.alpha.shape
+    corners = cv2.perspectiveTransform(np.array([[[0, 0], [ww, 0], [ww, hh], [0, hh]]], np.float32), hom)[0]
+    x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
+    x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, frame)
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64) @ hom
+    warp = dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    face_img = cv2.warpPerspective(shaded, shift, **warp)
+    alpha = cv2.warpPerspective(layers.alpha, shift, **warp)[..., None]
+    region = out[y0:y1, x0:x1]
+    blend = region.astype(np.float32) * (1.0 - alpha) + face_img * vignette[y0:y1, x0:x1, None]
+    out[y0:y1, x0:x1] = np.clip(blend + 0.5, 0, 255).astype(np.uint8)
+    pos, neg = _noise_bank(frame)
+    dx, dy = (int(v) for v in rng.integers(0, NOISE_PAD, 2))
     w, h = frame
-    noise = rng.standard_normal((h, w), dtype=np.float32)
-    noise *= np.float32(NOISE_SIGMA)
-    noise += np.float32(0.5)
-    out += noise[..., None]
-    np.clip(out, 0, 255, out=out)
-    return out.astype(np.uint8)
+    cv2.add(out, pos[dy:dy + h, dx:dx + w], dst=out)
+    cv2.subtract(out, neg[dy:dy + h, dx:dx + w], dst=out)
+    return out
 
 
 def render_face(scenario, face: str, light: str, *, mm_per_px: float = 0.05, seed: int = 0) -> np.ndarray:

@@ -1,0 +1,162 @@
+"""Thin bright lines on a face: scratches and glass cracks, from the four raking lights combined.
+
+Why the lights are combined this way:
+* a groove scatters raking light to both sides, so a scratch is as bright under ``n`` as under
+  ``s`` (and under ``e`` as under ``w``), while a slope (a dent's wall, a button's bevel) lights up
+  under one light of a pair only. Taking the *minimum* of opposite lights keeps scratches and
+  drops relief edges, and halves the chance that noise passes the threshold;
+* a scratch is bright when the light crosses it and faint along it, so the north-south pair sees
+  mostly horizontal scratches and the east-west pair vertical ones; the scratch's strength is the
+  length of the vector (ns, ew), which hardly depends on its angle;
+* a crack in glass scatters from every direction and also shows under the diffuse ``top`` light,
+  where a scratch (even a deep one) stays faint: ``top``/raking separates the two.
+Strength is the integrated brightness across the line (grey·mm), which does not change when the
+image is resampled, so it classifies width the same at any camera resolution.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from station.grading.cosmetic.frames import RAKING
+from station.grading.cosmetic.outline import FaceStack, interior
+
+TOPHAT_MM = 1.1              # structures thinner than this count as lines (a deep scratch is ~0.4 mm)
+MARGIN_MM = {"face": 1.0, "edge": 0.5}
+HI_SIGMAS, LO_SIGMAS = 5.0, 2.5   # hysteresis thresholds in noise standard deviations
+MIN_LINE_MM = 1.5            # shorter bright marks are dust or noise
+MIN_ELONGATION = 3.0         # length / width of a line
+HAIRLINE_MAX_STRENGTH = 3.8  # grey·mm: below this a scratch is a hairline (seen only under raking light)
+LIGHT_MAX_STRENGTH = 15.0    # grey·mm: above this a scratch is deep
+CRACK_TOP_RATIO = 0.45       # a crack is as visible under the top light as under raking light
+CRACK_MIN_TOP_STRENGTH = 1.5  # grey·mm under the top light: fainter marks are not cracks
+CRACK_MIN_MM = 5.0           # a crack shorter than this (all fragments) is not reported as one
+CRACK_MERGE_MM = 3.0         # fragments of one crack closer than this are one crack
+GLASS_FACES = ("front", "back")
+
+
+def _tophat(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    return cv2.morphologyEx(image, cv2.MORPH_TOPHAT, kernel)
+
+
+def line_response(stack: FaceStack) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Combined line response and the per-pair responses ('ns', 'ew', 'top', or 'any')."""
+    size = int(round(TOPHAT_MM / stack.mm_per_px)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    hats = {light: _tophat(img, kernel) for light, img in stack.images.items()}
+    pairs: dict[str, np.ndarray] = {}
+    for name, (a, b) in (("ns", ("n", "s")), ("ew", ("e", "w"))):
+        if a in hats and b in hats:
+            pairs[name] = np.minimum(hats[a], hats[b])
+        elif a in hats or b in hats:
+            pairs[name] = hats.get(a, hats.get(b))
+    raking = [pairs[p] for p in ("ns", "ew") if p in pairs]
+    if not raking:                       # a single frame of unknown (or only the top) light
+        raking = [hats[next(iter(hats))]]
+        pairs["any"] = raking[0]
+    if "top" in hats:
+        pairs["top"] = hats["top"]
+    combined = raking[0] if len(raking) == 1 else np.maximum(raking[0], raking[1])
+    return combined, pairs
+
+
+def _noise_sigma(values: np.ndarray) -> float:
+    med = float(np.median(values))
+    return max(1.4826 * float(np.median(np.abs(values - med))), 0.5), med
+
+
+def _components(response: np.ndarray, mask: np.ndarray):
+    inside = response[mask > 0]
+    if inside.size == 0:
+        return None
+    sigma, med = _noise_sigma(inside[:: max(1, inside.size // 200000)])
+    lo = ((response > med + LO_SIGMAS * sigma) & (mask > 0)).astype(np.uint8)
+    lo = cv2.morphologyEx(lo, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))   # re-join a faint line's gaps
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lo, connectivity=8)
+    strong = np.unique(labels[(response > med + HI_SIGMAS * sigma) & (lo > 0)])
+    return labels, stats, [int(i) for i in strong if i != 0], med
+
+
+def _strength(pair: np.ndarray, region: np.ndarray, box, background: float, length_px: float) -> float:
+    """Integrated brightness across the line (grey·px per px of length), tails included."""
+    x, y, w, h = box
+    values = pair[y:y + h, x:x + w][region > 0] - background
+    return float(values.sum()) / max(length_px, 1.0)
+
+
+def width_class(strength: float) -> str:
+    if strength < HAIRLINE_MAX_STRENGTH:
+        return "hairline"
+    return "light" if strength < LIGHT_MAX_STRENGTH else "deep"
+
+
+def find_lines(stack: FaceStack, edge: bool) -> tuple[list[dict], np.ndarray]:
+    """Scratches and cracks on one face (mm on the face), plus a mask of the pixels they cover."""
+    mpp = stack.mm_per_px
+    mask = interior(stack, MARGIN_MM["edge" if edge else "face"])
+    combined, pairs = line_response(stack)
+    found = _components(combined, mask)
+    covered = np.zeros(mask.shape, np.uint8)
+    if found is None:
+        return [], covered
+    labels, stats, strong, _ = found
+    backgrounds = {name: float(np.median(p[mask > 0][::97])) for name, p in pairs.items()}
+    scratches, crack_parts = [], []
+    for i in strong:
+        x, y, w, h, area = stats[i]
+        if max(w, h) * mpp < MIN_LINE_MM * 0.7:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        ys, xs = ys + y, xs + x
+        (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+        length_px, width_px = max(rw, rh), max(min(rw, rh), 1.0)
+        if length_px * mpp < MIN_LINE_MM or length_px * length_px / area < MIN_ELONGATION:
+            continue         # short, or a blob (scuff texture, dust) rather than a line
+        covered[ys, xs] = 1
+        pad = 3
+        bx, by = max(x - pad, 0), max(y - pad, 0)
+        bw, bh = min(x + w + pad, mask.shape[1]) - bx, min(y + h + pad, mask.shape[0]) - by
+        region = cv2.dilate((labels[by:by + bh, bx:bx + bw] == i).astype(np.uint8), np.ones((5, 5), np.uint8))
+        s = {name: _strength(p, region, (bx, by, bw, bh), backgrounds[name], length_px) * mpp
+             for name, p in pairs.items()}
+        raking = float(np.hypot(s.get("ns", 0.0), s.get("ew", 0.0))) if ("ns" in s or "ew" in s) else s.get("any", 0.0)
+        is_crack = (not edge and stack.face in GLASS_FACES and "top" in s
+                    and s["top"] >= CRACK_MIN_TOP_STRENGTH
+                    and s["top"] >= CRACK_TOP_RATIO * max(s.get("ns", 0.0), s.get("ew", 0.0), 1e-6))
+        box = (float(x * mpp), float(y * mpp), float(w * mpp), float(h * mpp))
+        if is_crack:
+            crack_parts.append((i, box, length_px * mpp))
+            continue
+        scratches.append({
+            "kind": "scratch", "face": stack.face,
+            "x": round(box[0], 1), "y": round(box[1], 1), "w": round(box[2], 1), "h": round(box[3], 1),
+            "length_mm": round(float(length_px * mpp), 1), "width_class": width_class(raking),
+            "strength": round(raking, 1)})
+    return scratches + _merge_cracks(crack_parts, labels, stack.face, mpp), covered
+
+
+def _merge_cracks(parts, labels: np.ndarray, face: str, mpp: float) -> list[dict]:
+    """Join crack fragments (a fracture zig-zags and branches) into whole cracks."""
+    if not parts:
+        return []
+    mask = np.isin(labels, [p[0] for p in parts]).astype(np.uint8)
+    r = int(round(CRACK_MERGE_MM / mpp))
+    grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    n, groups = cv2.connectedComponents(grown)
+    cracks = []
+    for g in range(1, n):
+        members = [p for p in parts if groups[labels == p[0]].max() == g] if len(parts) < 50 else parts
+        if not members:
+            continue
+        xs0 = min(p[1][0] for p in members)
+        ys0 = min(p[1][1] for p in members)
+        xs1 = max(p[1][0] + p[1][2] for p in members)
+        ys1 = max(p[1][1] + p[1][3] for p in members)
+        length = sum(p[2] for p in members)
+        if length < CRACK_MIN_MM:
+            continue
+        cracks.append({"kind": "crack", "face": face, "x": round(float(xs0), 1), "y": round(float(ys0), 1),
+                       "w": round(float(xs1 - xs0), 1), "h": round(float(ys1 - ys0), 1),
+                       "length_mm": round(float(length), 1)})
+    return cracks
