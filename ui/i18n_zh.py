@@ -142,4 +142,6 @@ ZH_CN: dict[str, str] = {
     "{0} found": "找到 {0} 条",
     "Claim {0}: {1}": "报修单 {0}：{1}",
     "{0} days left": "剩余 {0} 天",
+    "Search by IMEI, serial, report id or order id, or scan the report's QR code below.":
+        "按 IMEI、序列号、报告编号或订单号查询，或在下方扫描报告二维码。",
 }

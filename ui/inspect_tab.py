@@ -46,9 +46,7 @@ class InspectTab(QWidget):
         self.prompt.setWordWrap(True)
         self.prompt.setAlignment(Qt.AlignCenter)
         self.prompt.setMinimumHeight(90)
-        self.prompt.setStyleSheet(
-            "font-size: 26pt; font-weight: 700; background: #fff8e1; color: #202124;"
-            "border: 3px solid #f9ab00; border-radius: 10px; padding: 10px;")
+        self._prompt_style("prompt")
         self.state_badge = QLabel()
         self.state_badge.setAlignment(Qt.AlignCenter)
         self.phone_label = QLabel()
@@ -71,7 +69,8 @@ class InspectTab(QWidget):
             button.setMinimumHeight(52)
             button.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.issue_button.setStyleSheet(
-            "font-size: 15pt; font-weight: 700; background: #188038; color: white;")
+            "QPushButton { font-size: 15pt; font-weight: 700; background: #188038; color: white; }"
+            "QPushButton:disabled { background: #dadce0; color: #80868b; }")
 
         self.start_button.clicked.connect(self.start)
         self.next_button.clicked.connect(self.next)
@@ -123,6 +122,22 @@ class InspectTab(QWidget):
         self.retranslate()
         self.on_state(controller.state)
 
+    PROMPT_STYLES = {   # a request to act (amber), a problem (red), calm information (grey)
+        "prompt": "background: #fff8e1; border: 3px solid #f9ab00;",
+        "error": "background: #fce8e6; border: 3px solid #c5221f;",
+        "info": "background: #ffffff; border: 3px solid #dadce0;",
+    }
+
+    def _prompt_style(self, kind: str, long_text: bool = False) -> None:
+        size = 18 if long_text else 26
+        self.prompt.setStyleSheet(f"font-size: {size}pt; font-weight: 700; color: #202124; border-radius: 10px;"
+                                  f"padding: 10px; {self.PROMPT_STYLES[kind]}")
+
+    def say(self, text: str, kind: str = "info") -> None:
+        """Put `text` in the big prompt area, styled for what it is."""
+        self._prompt_style(kind, long_text=len(text) > 60)
+        self.prompt.setText(text)
+
     # -- actions ---------------------------------------------------------------------------
     def start(self) -> None:
         if self.controller.running:
@@ -133,7 +148,7 @@ class InspectTab(QWidget):
         self.issue_label.setText("")
         self.phone_label.setText("")
         self._last_prompt = None
-        self.prompt.setText(QCoreApplication.translate("InspectTab", "Starting…"))
+        self.say(QCoreApplication.translate("InspectTab", "Starting…"))
         self.controller.start()
 
     def next(self) -> None:
@@ -172,15 +187,15 @@ class InspectTab(QWidget):
             self.steps.set_status(step, "done")
         elif kind == "step_failed" and step:
             self.steps.set_status(step, "skipped" if data.get("skipped") else "failed")
-            self.prompt.setText(error_text(_as_error(data)))
+            self.say(error_text(_as_error(data)), "error")
         elif kind == "prompt":
             self._last_prompt = data
-            self.prompt.setText(prompt_text(data, self._language()))
+            self.say(prompt_text(data, self._language()), "prompt")
         elif kind == "paused":
             if step:
                 self.steps.set_status(step, "paused")
-            self.prompt.setText(data.get("message") or data.get("reason") or
-                                QCoreApplication.translate("InspectTab", "Paused"))
+            self.say(data.get("message") or data.get("reason") or
+                     QCoreApplication.translate("InspectTab", "Paused"), "error")
         elif kind == "resumed" and step:
             self.steps.set_status(step, "running")
         elif kind == "result":
@@ -189,7 +204,7 @@ class InspectTab(QWidget):
             self.issued = data
             self._show_issued(data)
         elif kind == "cancelled":
-            self.prompt.setText(QCoreApplication.translate("InspectTab", "Inspection cancelled"))
+            self.say(QCoreApplication.translate("InspectTab", "Inspection cancelled"))
         elif kind == "finished":
             self._show_finished(data.get("state"))
         self._update_buttons()
@@ -197,16 +212,16 @@ class InspectTab(QWidget):
     def _show_finished(self, state: str | None) -> None:
         tr = QCoreApplication.translate
         if state == "cancelled":
-            self.prompt.setText(tr("InspectTab", "Inspection cancelled"))
+            self.say(tr("InspectTab", "Inspection cancelled"))
         elif state == "failed":
             pass                                  # the failed step's message and hint stay shown
         elif state == "incomplete":
-            self.prompt.setText(tr("InspectTab", "Some steps could not run, so no report can be "
-                                                 "issued from this inspection"))
+            self.say(tr("InspectTab", "Some steps could not run, so no report can be "
+                                      "issued from this inspection"), "error")
         elif self.issued is not None:
-            self.prompt.setText(tr("InspectTab", "Done — report issued"))
+            self.say(tr("InspectTab", "Done — report issued"))
         else:
-            self.prompt.setText(tr("InspectTab", "Inspection complete — press F9 to issue the report and warranty"))
+            self.say(tr("InspectTab", "Inspection complete — press F9 to issue the report and warranty"), "prompt")
 
     def _show_result(self, step: str | None, data: dict) -> None:
         kind = data.get("kind") or step
@@ -242,11 +257,11 @@ class InspectTab(QWidget):
                   "failed": "failed", "cancelled": "cancelled"}.get(state, "pending")
         paint_badge(self.state_badge, status_colour(status), status_label_text(status))
         if state == "idle" and not self.prompt.text():
-            self.prompt.setText(QCoreApplication.translate("InspectTab", "Press F5 to start an inspection"))
+            self.say(QCoreApplication.translate("InspectTab", "Press F5 to start an inspection"))
         self._update_buttons()
 
     def on_error(self, exc: BaseException) -> None:
-        self.prompt.setText(error_text(exc))
+        self.say(error_text(exc), "error")
 
     def _update_buttons(self) -> None:
         running = self.controller.running
@@ -263,9 +278,9 @@ class InspectTab(QWidget):
         self.issue_button.setText(tr("InspectTab", "Issue report + warranty (F9)"))
         self.auto_box.setText(tr("InspectTab", "Simulated hands (auto)"))
         if self._last_prompt:
-            self.prompt.setText(prompt_text(self._last_prompt, self._language()))
+            self.say(prompt_text(self._last_prompt, self._language()), "prompt")
         elif self.controller.state == "idle":
-            self.prompt.setText(tr("InspectTab", "Press F5 to start an inspection"))
+            self.say(tr("InspectTab", "Press F5 to start an inspection"))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.LanguageChange:

@@ -43,7 +43,7 @@ def mask_imei(imei: str) -> str:
     imei = str(imei)
     if len(imei) < 11:
         return imei
-    return imei[:8] + "•" * (len(imei) - 11) + imei[-3:]
+    return imei[:8] + "*" * (len(imei) - 11) + imei[-3:]
 
 
 def defect_line(defect: dict) -> str:

@@ -65,6 +65,7 @@ class WarrantyTab(QWidget):
         self.list.setMinimumWidth(280)
 
         self.status = QLabel()
+        self.status.setMaximumWidth(260)
         self.days = QLabel()
         self.days.setStyleSheet("font-size: 28pt; font-weight: 700;")
         self.period = QLabel()
@@ -204,9 +205,11 @@ class WarrantyTab(QWidget):
         for widget in (self.open_claim_button, self.claim_reason):
             widget.setEnabled(has)
         if not has:
-            paint_badge(self.status, status_colour("pending"), "—")
+            self.status.setText("")
+            self.status.setStyleSheet("")
             self.days.setText("")
-            self.period.setText("")
+            self.period.setText(QCoreApplication.translate(
+                "WarrantyTab", "Search by IMEI, serial, report id or order id, or scan the report's QR code below."))
             self.report_badge.setText("")
             self.report_badge.setStyleSheet("")
             self.report_text.setText("")

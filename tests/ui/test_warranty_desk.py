@@ -46,7 +46,7 @@ def test_lookup_by_each_key_shows_the_warranty(qtbot, desk_tab, station_home, ki
     assert issued.warranty_id in desk_tab.period.text() and issued.end in desk_tab.period.text()
     assert desk_tab.report_badge.text().startswith(status_label_text("valid"))
     assert "Pixel 2" in desk_tab.report_text.text()
-    assert "35753708••••458" in desk_tab.report_text.text()     # the desk shows IMEIs masked too
+    assert "35753708****458" in desk_tab.report_text.text()     # the desk shows IMEIs masked too
     assert "357537080123458" not in desk_tab.report_text.text()
 
 
