@@ -120,8 +120,8 @@ def render_parcel(payload: bytes) -> str:
 def parcel_string(text: str | None, exception: int = 0) -> bytes:
     if text is None:
         return struct.pack("<ii", exception, -1)
-    encoded = text.encode("utf-16-le") + b"\0\0"
-    return struct.pack("<ii", exception, len(text)) + encoded
+    encoded = text.encode("utf-16-le")          # String16 length counts UTF-16 code units
+    return struct.pack("<ii", exception, len(encoded) // 2) + encoded + b"\0\0"
 
 
 def parcel_security_exception(message: str) -> bytes:
