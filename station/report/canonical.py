@@ -17,10 +17,15 @@ from station.errors import BadInput
 # Integers beyond 2**53 cannot round-trip through an IEEE double, which JCS numbers are.
 MAX_SAFE_INTEGER = 2**53 - 1
 
-_ASTRAL = re.compile(rb"[\xf0-\xf4]")
-# A run of 16+ digits might be an integer past 2**53: let the exact checks look at it.
-_LONG_DIGITS = re.compile(rb"[:,[]-?\d{16}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+_BELOW_F0 = bytes(range(0xF0))
+
+
+def _has_astral(data: bytes) -> bool:
+    """Any character beyond U+FFFF, i.e. a 4-byte UTF-8 sequence (lead byte 0xF0-0xF4)?"""
+    return not data.isascii() and bool(data.translate(None, _BELOW_F0))
 
 
 class _NotPlain(Exception):
@@ -49,8 +54,7 @@ def canonical_json(value: object) -> bytes:
     try:
         data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                           allow_nan=False).encode("utf-8")
-        if (not _ASTRAL.search(data) and not _LONG_DIGITS.search(data)
-                and json.loads(data, parse_float=_reject_float) == value):
+        if not _has_astral(data) and json.loads(data, parse_float=_reject_float, parse_int=_check_int) == value:
             return data
     except (TypeError, ValueError, RecursionError, _NotPlain):
         pass
@@ -60,11 +64,10 @@ def canonical_json(value: object) -> bytes:
 def parse_canonical(raw: bytes) -> object:
     """Parse JSON bytes that must already be in RFC 8785 form; ValueError says why not."""
     try:
-        value = json.loads(raw, parse_float=_reject_float,
-                           parse_int=_check_int if _LONG_DIGITS.search(raw) else int)
+        value = json.loads(raw, parse_float=_reject_float, parse_int=_check_int)
     except _NotPlain as exc:
         raise ValueError(f"number {exc} is a float or too large for a report") from exc
-    if _ASTRAL.search(raw):
+    if _has_astral(raw):
         canonical = canonical_json_exact(value)
     else:
         # Parsed JSON has only str keys, lists and safe ints, so the C encoder's output is JCS.
