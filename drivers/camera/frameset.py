@@ -19,8 +19,9 @@ from drivers.camera.errors import CameraError
 FORMAT = "frameset/1"
 SCREEN_PATTERNS = ("white", "black", "red", "green", "blue", "gray", "off")
 # The rig lighting for each shot (percent): emitted patterns under a dim top light so the phone's
-# outline stays visible, the switched-off screen under raking light so cracks glow.
-PATTERN_LIGHTS = {"off": {"top": 0, "n": 0, "e": 0, "s": 0, "w": 100}}
+# outline stays visible; the switched-off screen under two raking lights at once (north and west)
+# so cracks of every direction scatter light into the lens.
+PATTERN_LIGHTS = {"off": {"top": 0, "n": 70, "e": 0, "s": 0, "w": 70}}
 DEFAULT_PATTERN_LIGHTS = {"top": 10, "n": 0, "e": 0, "s": 0, "w": 0}
 
 

@@ -11,6 +11,7 @@ display→camera homography, light scattered by cracks in the glass. The respons
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -154,38 +155,69 @@ def glare_map(cam: CameraModel) -> np.ndarray | None:
     return np.outer(y * (amp * WHITE_LEVEL), x)
 
 
-def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Exposure gain, vignetting, lens blur, sensor noise, 8-bit quantisation."""
-    g = vignette(cam.size, cam.vignetting) * cam.gain
-    img = radiance * g[..., None] if radiance.ndim == 3 else radiance * g
+NOISE_BANK = 4_194_301       # prime
+
+
+@lru_cache(maxsize=1)
+def _noise_bank() -> np.ndarray:
+    return np.random.default_rng(20261124).standard_normal(NOISE_BANK, dtype=np.float32)
+
+
+def _unit_noise(n: int, offset: int) -> np.ndarray:
+    bank = _noise_bank()
+    reps = -(-(n + offset) // NOISE_BANK)
+    return np.tile(bank, reps)[offset:offset + n] if reps > 1 else bank[offset:offset + n]
+
+
+@lru_cache(maxsize=8)
+def _vignette_cached(size: tuple[int, int], strength: float) -> np.ndarray:
+    return vignette(size, strength)
+
+
+def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator,
+           blur_roi: tuple[int, int, int, int] | None = None, vignetted: bool = False) -> np.ndarray:
+    """Exposure gain, vignetting, lens blur, sensor noise, 8-bit quantisation (in place on `radiance`).
+
+    `blur_roi` limits the lens blur to where there is detail (the rest is smooth tray).
+    """
+    if not vignetted:
+        g = _vignette_cached(cam.size, cam.vignetting) * np.float32(cam.gain)
+        radiance *= g[..., None] if radiance.ndim == 3 else g
     if cam.blur_sigma > 0:
-        img = cv2.GaussianBlur(img, (0, 0), cam.blur_sigma)
-    noise = rng.standard_normal(img.shape, dtype=np.float32)
-    sigma = np.sqrt(np.maximum(img, 0) * cam.shot_noise + cam.read_noise ** 2)
-    img += noise * sigma
-    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+        x0, y0, x1, y1 = blur_roi or (0, 0, cam.size[0], cam.size[1])
+        if x1 > x0 and y1 > y0:
+            roi = radiance[y0:y1, x0:x1]
+            roi[...] = cv2.GaussianBlur(roi, (0, 0), cam.blur_sigma)
+    # Shot + read noise: sigma^2 = shot * signal + read^2. Unit noise comes from a cached bank at
+    # a random offset (its length is prime, so repeats never line up with rows): drawing 36 M
+    # fresh normals per 12 MP frame would cost more than the rest of the render.
+    noise = _unit_noise(radiance.size, int(rng.integers(NOISE_BANK))).reshape(radiance.shape)
+    for c in range(radiance.shape[2] if radiance.ndim == 3 else 1):
+        plane = radiance[..., c] if radiance.ndim == 3 else radiance
+        sigma = plane * np.float32(cam.shot_noise)     # signal is never negative before noise
+        sigma += np.float32(cam.read_noise ** 2)
+        cv2.sqrt(sigma, sigma)
+        sigma *= noise[..., c] if radiance.ndim == 3 else noise
+        plane += sigma
+    return cv2.convertScaleAbs(radiance)
 
 
 def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
                   crack: np.ndarray | None, lights: dict, rng: np.random.Generator) -> np.ndarray:
     """Photograph the phone face up (or the empty tray when `scene` has no body)."""
     w, h = cam.size
-    illum = illumination(cam.size, lights)
-    refl = np.empty((h, w, 3), np.float32)
-    refl[:] = TRAY_BGR
+    light = illumination(cam.size, lights) * _vignette_cached(cam.size, cam.vignetting)
+    light *= np.float32(cam.gain * LIGHT_LEVEL)
+    radiance = cv2.merge([light * np.float32(t) for t in TRAY_BGR])
     body = scene.get("body")
+    roi = None
     if body is not None:
         bw, bh = body["size_mm"][:2]
-        hb = body_to_camera(cam, (bw, bh))
-        outline = _warp_points(hb, rounded_rect_mm(bw, bh, body.get("corner_radius_mm", 6.0)))
-        m_body = poly_mask(cam.size, outline)[..., None]
-        r, g, b = body.get("color_rgb", (30, 30, 30))
-        refl = refl * (1 - m_body) + m_body * np.float32([b / 255, g / 255, r / 255])
-        inset = 0.8
-        glass = rounded_rect_mm(bw - 2 * inset, bh - 2 * inset, max(0.5, body.get("corner_radius_mm", 6.0) - inset)) + inset
-        m_glass = poly_mask(cam.size, _warp_points(hb, glass))[..., None]
-        refl = refl * (1 - m_glass) + m_glass * GLASS_REFLECTANCE
-    radiance = refl * (illum * LIGHT_LEVEL)[..., None]
+        roi, refl = _front_reflectance(replace(cam, gain=1.0), (float(bw), float(bh)),
+                                       float(body.get("corner_radius_mm", 6.0)),
+                                       tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))))
+        x0, y0, x1, y1 = roi
+        radiance[y0:y1, x0:x1] = refl * light[y0:y1, x0:x1, None]
     if body is not None and emission is not None:
         hd = display_to_camera(cam, scene["display"], (bw, bh))
         _add_emission(cam, radiance, emission, hd, scene["display"])
@@ -193,8 +225,40 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
         _add_crack_scatter(cam, radiance, crack, scene["display"], (bw, bh), lights)
     glare = glare_map(cam)
     if glare is not None:
-        radiance += glare[..., None]
-    return expose(cam, radiance, rng)
+        radiance += glare[..., None] * np.float32(cam.gain)
+    return expose(cam, radiance, rng, blur_roi=roi, vignetted=True)
+
+
+@lru_cache(maxsize=4)
+def _front_reflectance(cam: CameraModel, body_mm: tuple[float, float], radius: float,
+                       rgb: tuple[int, int, int]) -> tuple[tuple[int, int, int, int], np.ndarray]:
+    """Reflectance (BGR) around the phone: tray, body rim, cover glass. Cached: it does not
+    change between the frames of a set."""
+    w, h = cam.size
+    bw, bh = body_mm
+    hb = body_to_camera(cam, body_mm)
+    outline = _warp_points(hb, rounded_rect_mm(bw, bh, radius))
+    pad = 8 + int(4 * cam.blur_sigma)
+    x0, y0 = np.maximum(0, np.floor(outline.min(axis=0)).astype(int) - pad)
+    x1, y1 = np.minimum((w, h), np.ceil(outline.max(axis=0)).astype(int) + pad)
+    shift = np.array([x0, y0], np.float64)
+    rsize = (int(x1 - x0), int(y1 - y0))
+    m_body = poly_mask(rsize, outline - shift)[..., None]
+    inset = 0.8
+    glass = rounded_rect_mm(bw - 2 * inset, bh - 2 * inset, max(0.5, radius - inset)) + inset
+    m_glass = poly_mask(rsize, _warp_points(hb, glass) - shift)[..., None]
+    r, g, b = rgb
+    refl = np.float32(TRAY_BGR) * (1 - m_body) + np.float32([b / 255, g / 255, r / 255]) * m_body
+    refl = refl * (1 - m_glass) + np.float32(GLASS_REFLECTANCE) * m_glass
+    refl.setflags(write=False)
+    return (int(x0), int(y0), int(x1), int(y1)), refl
+
+
+@lru_cache(maxsize=4)
+def _moire_cached(cam: CameraModel, scale: float, roi: tuple[int, int, int, int]) -> np.ndarray:
+    m = moire_mask(cam, scale, roi)
+    m.setflags(write=False)
+    return m
 
 
 def _panel_roi(cam: CameraModel, hd: np.ndarray, display: dict, pad: int = 4):
@@ -222,8 +286,9 @@ def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, 
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
     if cam.moire > 0:
-        warped *= moire_mask(cam, scale, (x0, y0, x1, y1))[..., None]
-    radiance[y0:y1, x0:x1] += warped * WHITE_LEVEL
+        warped *= _moire_cached(replace(cam, gain=1.0), round(scale, 6), (int(x0), int(y0), int(x1), int(y1)))[..., None]
+    gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(cam.gain * WHITE_LEVEL)
+    radiance[y0:y1, x0:x1] += warped * gain[..., None]
 
 
 def _corner_mask(w: int, h: int, r: float) -> np.ndarray:
@@ -244,4 +309,5 @@ def _add_crack_scatter(cam: CameraModel, radiance: np.ndarray, crack: np.ndarray
     x0, y0, x1, y1 = _panel_roi(cam, hd, display)
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
     warped = cv2.warpPerspective(crack, shift @ hd, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
-    radiance[y0:y1, x0:x1] += (warped * (strength * LIGHT_LEVEL))[..., None]
+    gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(cam.gain * strength * LIGHT_LEVEL)
+    radiance[y0:y1, x0:x1] += (warped * gain)[..., None]

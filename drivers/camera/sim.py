@@ -3,10 +3,14 @@
 Each `read()` renders what the rig's top-down camera would see right now: the scenario's phone on
 the tray (or the empty tray), under the lights the rig simulator set, showing whatever the phone
 simulator put on its screen, with the scenario's screen defects, through `optics.CameraModel`.
-When the world's pose is not a lit front (a body photo), the cosmetic renderer
-`drivers.camera.body_render.render_face` draws the face; without it, a plain silhouette.
+A body photo — a face other than the front, or the front with the screen off under exactly one
+light (how the cosmetic step shoots) — is drawn by the cosmetic renderer
+`drivers.camera.body_render.render_face`; without it, a plain silhouette. The screen's `off` shot
+uses two raking lights at once (`drivers.camera.frameset.lights_for`) and is drawn here, with
+screen cracks glowing.
 
-URL options: ``sim://NAME?seed=N&size=WxH&rotation=DEG&glare=AMP&drift=FRAC``.
+URL options: ``sim://NAME?seed=N&size=WxH&rotation=DEG&glare=AMP&drift=FRAC`` (NAME may be a
+path to a scenario .json, e.g. ``sim:///tmp/phone.json``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ import threading
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-import cv2
 import numpy as np
 
 from drivers.camera import optics
@@ -32,7 +35,10 @@ PREVIEW_SIZE = (1440, 1920)
 
 def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
     parts = urlsplit(url)
-    name = (parts.netloc + parts.path).strip("/") or "default"
+    name = parts.netloc + parts.path
+    if not name.endswith(".json"):          # a scenario name; a .json path is kept as given
+        name = name.strip("/")
+    name = name or "default"
     opts = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return name, opts
 
@@ -105,11 +111,11 @@ class SimCamera:
         with self.world.lock:
             lights = dict(self.world.lights)
             screen, pose, present = self.world.screen, self.world.pose, self.world.phone_present
-        return render_world_frame(self.world.scenario, cam, screen, pose, present, lights, rng)
+        return render_world_frame(self.world.scenario, cam, screen, pose, present, lights, rng, self.seed)
 
 
 def render_world_frame(scenario: Scenario, cam: optics.CameraModel, screen: str | None, pose: str,
-                       present: bool, lights: dict, rng: np.random.Generator) -> np.ndarray:
+                       present: bool, lights: dict, rng: np.random.Generator, seed: int = 0) -> np.ndarray:
     """One photograph of the world state (pure function of its arguments)."""
     if not present:
         return optics.compose_front(cam, {}, None, None, lights, rng)
@@ -125,13 +131,14 @@ def render_world_frame(scenario: Scenario, cam: optics.CameraModel, screen: str 
             crack = np.zeros((H, W), np.float32)
             for d in cracks:
                 crack = np.maximum(crack, crack_mask(d, W, H)[0])
-        if emission is not None or not _wants_body_photo(lights):
+        if emission is not None or not _single_light(lights):
             return optics.compose_front(cam, scene, emission, crack, lights, rng)
-    return _body_photo(scenario, cam, pose, lights, rng)
+    return _body_photo(scenario, cam, pose, lights, seed)
 
 
-def _wants_body_photo(lights: dict) -> bool:
-    return any(lights.get(k, 0) > 0 for k in ("top", "n", "e", "s", "w"))
+def _single_light(lights: dict) -> bool:
+    """One light on: the cosmetic grader's body photo (the screen's 'off' shot uses two)."""
+    return sum(1 for k in ("top", "n", "e", "s", "w") if lights.get(k, 0) > 0) == 1
 
 
 def _main_light(lights: dict) -> str:
@@ -139,49 +146,24 @@ def _main_light(lights: dict) -> str:
 
 
 def _body_photo(scenario: Scenario, cam: optics.CameraModel, face: str, lights: dict,
-                rng: np.random.Generator) -> np.ndarray:
+                seed: int) -> np.ndarray:
     """A face of the body under the current light: the cosmetic renderer's, else a silhouette."""
     try:
         from drivers.camera.body_render import render_face  # owned by the cosmetic engineer
     except ImportError:
         render_face = None
+    rng = np.random.default_rng([seed, 99])
     if render_face is None:
         if face == "front":
             return optics.compose_front(cam, {"body": scenario.body, "display": scenario.display},
                                         None, None, lights, rng)
         return optics.compose_front(cam, {"body": _edge_body(scenario.body, face)}, None, None, lights, rng)
-    image = np.asarray(render_face(scenario, face, _main_light(lights), mm_per_px=cam.mm_per_px,
-                                   seed=int(rng.integers(1 << 31))))
-    return _place_on_tray(cam, image, lights, rng)
+    # The cosmetic renderer draws the whole frame (tray, pose, noise); the same seed keeps the
+    # phone's pose fixed across lights, as on a real rig.
+    return np.asarray(render_face(scenario, face, _main_light(lights), mm_per_px=cam.mm_per_px, seed=seed))
 
 
 def _edge_body(body: dict, face: str) -> dict:
     w, h, t = body["size_mm"]
     size = {"back": (w, h), "front": (w, h), "left": (t, h), "right": (t, h), "top": (w, t), "bottom": (w, t)}[face]
     return {**body, "size_mm": [size[0], size[1], t], "corner_radius_mm": min(body.get("corner_radius_mm", 6), min(size) / 2)}
-
-
-def _place_on_tray(cam: optics.CameraModel, image: np.ndarray, lights: dict,
-                   rng: np.random.Generator) -> np.ndarray:
-    """Centre a rendered face on the tray and pass it through the camera model."""
-    w, h = cam.size
-    illum = optics.illumination(cam.size, lights)
-    radiance = np.empty((h, w, 3), np.float32)
-    radiance[:] = optics.TRAY_BGR
-    radiance *= (illum * optics.LIGHT_LEVEL)[..., None]
-    if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    ih, iw = image.shape[:2]
-    if iw > w or ih > h:
-        k = min(w / iw, h / ih)
-        image = cv2.resize(image, (int(iw * k), int(ih * k)), interpolation=cv2.INTER_AREA)
-        ih, iw = image.shape[:2]
-    x0, y0 = (w - iw) // 2, (h - ih) // 2
-    face = image[..., :3].astype(np.float32)
-    if image.shape[2] == 4:
-        alpha = image[..., 3:4].astype(np.float32) / 255.0
-        region = radiance[y0:y0 + ih, x0:x0 + iw]
-        radiance[y0:y0 + ih, x0:x0 + iw] = region * (1 - alpha) + face * alpha
-    else:
-        radiance[y0:y0 + ih, x0:x0 + iw] = face
-    return optics.expose(cam, radiance, rng)
