@@ -130,7 +130,10 @@ class AdbKey:
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:          # another process made it first: use theirs
+            return cls.load_or_create(path)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         Path(f"{path}.pub").write_bytes(key.public_line + b"\n")
