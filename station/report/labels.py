@@ -69,12 +69,40 @@ def permille_text(value) -> str:
     return f"{value // 10}.{value % 10} %"
 
 
+DEFECT_KINDS: dict[str, str] = {
+    "scratch": "划痕", "crack": "裂纹", "dent": "磕碰", "scuff": "擦痕", "missing_part": "缺件",
+    "dead_pixel": "坏点", "stuck_pixel": "亮点", "line": "线条", "bright_spot": "亮斑",
+    "dark_spot": "暗斑", "burn_in": "烧屏",
+}
+FACES: dict[str, str] = {"back": "背面", "front": "正面", "left": "左侧", "right": "右侧",
+                         "top": "顶部", "bottom": "底部"}
+
+
+def _mm(micrometres) -> str:
+    return f"{micrometres / 1000:.1f} mm"
+
+
 def defect_text(defect: dict) -> str:
-    """One defect as short text: kind plus its other fields, e.g. 'dead_pixel x=512 y=1033'."""
+    """One defect for people: kind (zh + en), where, and its size, e.g. '划痕 scratch 背面 back 14.2 mm'.
+
+    Grader internals (strengths, pixel boxes of cosmetic frames) stay in the signed data only.
+    """
     if not isinstance(defect, dict):
         return str(defect)
-    extras = " ".join(f"{k}={v}" for k, v in defect.items() if k != "kind" and not isinstance(v, (dict, list)))
-    return f"{defect.get('kind', '?')} {extras}".strip()
+    kind = str(defect.get("kind", "?"))
+    parts = [f"{DEFECT_KINDS[kind]} {kind}" if kind in DEFECT_KINDS else kind]
+    face = defect.get("face")
+    if face:
+        parts.append(f"{FACES[face]} {face}" if face in FACES else str(face))
+    if isinstance(defect.get("length_um"), int):
+        parts.append(_mm(defect["length_um"]))
+    if isinstance(defect.get("diameter_um"), int):
+        parts.append("dia. " + _mm(defect["diameter_um"]))
+    if not face and isinstance(defect.get("x"), int) and isinstance(defect.get("y"), int):
+        parts.append(f"@ ({defect['x']}, {defect['y']})")  # screen defects: display pixels
+    if defect.get("severity"):
+        parts.append(str(defect["severity"]))
+    return " ".join(parts)
 
 
 def defects_text(defects: list) -> str:

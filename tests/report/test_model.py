@@ -118,3 +118,16 @@ def test_ids_are_url_safe_and_distinct():
 
 def test_buyer_data_never_enters_the_report(report):
     assert "buyer" not in repr(report).lower() and "order" not in repr(report).lower()
+
+
+@pytest.mark.parametrize("defect, text", [
+    ({"kind": "scratch", "face": "back", "length_um": 14200, "strength_milli": 4100}, "划痕 scratch 背面 back 14.2 mm"),
+    ({"kind": "dent", "face": "left", "diameter_um": 1500}, "磕碰 dent 左侧 left dia. 1.5 mm"),
+    ({"kind": "dead_pixel", "x": 512, "y": 1033, "w": 1, "h": 1, "severity": "minor"},
+     "坏点 dead_pixel @ (512, 1033) minor"),
+    ({"kind": "wobble"}, "wobble"),
+])
+def test_defects_read_as_people_expect(defect, text):
+    from station.report.labels import defect_text
+
+    assert defect_text(defect) == text
