@@ -229,6 +229,14 @@ class SimShell:
         return ShellResult("Filesystem       1K-blocks     Used Available Use% Mounted on\n"
                            f"/dev/block/dm-8 {total_k:>10} {used_k:>8} {total_k - used_k:>9}  33% /data\n")
 
+    def _cmd_wm(self, args: list[str]) -> ShellResult:
+        display = self.scenario.display
+        if args[:1] == ["size"]:
+            return ShellResult(f"Physical size: {display.get('width')}x{display.get('height')}\n")
+        if args[:1] == ["density"]:
+            return ShellResult(f"Physical density: {display.get('density', 420)}\n")
+        return ShellResult("", "usage: wm size|density\n", 1)
+
     def _cmd_which(self, args: list[str]) -> ShellResult:
         if args == ["su"] and self.scenario.phone.get("rooted"):
             return ShellResult("/system/xbin/su\n")

@@ -43,6 +43,7 @@ class PhoneFacts:
     rooted: bool | None = None
     root_indicators: list[str] = field(default_factory=list)
     frp_locked: bool | None = None
+    display: dict | None = None                # {"width", "height"}: native portrait pixels
     storage_data_bytes: int | None = None
     storage_marketed_gb: int | None = None
     tradein: dict | None = None
@@ -134,6 +135,7 @@ def read_facts(device: ShellDevice) -> PhoneFacts:
     indicators = propmod.root_indicators(p, su if su.startswith("/") else "")
     _, accounts = _run(device, "dumpsys account")
     _, df = _run(device, "df -k /data")
+    _, wm = _run(device, "wm size")
     data_bytes = propmod.parse_df_total_bytes(df)
     return PhoneFacts(
         brand=p.get("ro.product.brand"), manufacturer=p.get("ro.product.manufacturer"),
@@ -145,7 +147,7 @@ def read_facts(device: ShellDevice) -> PhoneFacts:
         verified_boot_state=propmod.verified_boot_state(p), rooted=bool(indicators),
         root_indicators=indicators,
         frp_locked=propmod.frp_armed(propmod.parse_account_types(accounts)) if "Accounts:" in accounts else None,
-        storage_data_bytes=data_bytes,
+        display=propmod.parse_wm_size(wm), storage_data_bytes=data_bytes,
         storage_marketed_gb=(tradein.storage_bytes // 1_000_000_000 if tradein and tradein.storage_bytes
                              else propmod.marketed_storage_gb(data_bytes)),
         tradein=tradein.to_dict() if tradein else None, notes=notes)

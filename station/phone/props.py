@@ -99,3 +99,12 @@ def parse_account_types(text: str) -> list[str]:
 def frp_armed(account_types: list[str]) -> bool:
     """Factory-reset protection is armed when a Google account is on the phone."""
     return "com.google" in account_types
+
+
+def parse_wm_size(text: str) -> dict[str, int] | None:
+    """`wm size` → {"width", "height"} in native portrait pixels; an ``Override size`` is ignored."""
+    match = re.search(r"Physical size:\s*(\d+)\s*x\s*(\d+)", text)
+    if not match:
+        return None
+    a, b = int(match.group(1)), int(match.group(2))
+    return {"width": min(a, b), "height": max(a, b)}

@@ -33,6 +33,7 @@ def test_facts_match_the_scenario(name):
     assert facts["sdk"] == p["sdk"]
     assert facts["imeis"] == p["imeis"]
     assert facts["storage_marketed_gb"] * 1_000_000_000 == p["storage_bytes"]
+    assert facts["display"] == {"width": scenario.display["width"], "height": scenario.display["height"]}
     battery = facts["battery"]
     assert battery["cycle_count"] == b["cycle_count"] and battery["level"] == b["level"]
     expected_permille = round(1000 * b["charge_full_uah"] / b["charge_full_design_uah"])

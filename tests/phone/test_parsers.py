@@ -80,6 +80,15 @@ def test_df_and_marketed_size():
     assert props.parse_df_total_bytes("garbage") is None
 
 
+@pytest.mark.parametrize("text, size", [
+    ("Physical size: 1080x2400\n", {"width": 1080, "height": 2400}),
+    ("Physical size: 2400x1080\r\nOverride size: 720x1600\r\n", {"width": 1080, "height": 2400}),
+    ("wm: not found", None),
+])
+def test_wm_size(text, size):
+    assert props.parse_wm_size(text) == size
+
+
 def test_accounts_and_frp():
     text = "Accounts: 2\n    Account {name=a@gmail.com, type=com.google}\n    Account {name=x, type=com.whatsapp}\n"
     assert props.parse_account_types(text) == ["com.google", "com.whatsapp"]
@@ -158,6 +167,30 @@ def test_text_parsers_never_crash(text):
     parcel.imei_from_parcel(text)
     parcel.parse_dumpsys_iphonesubinfo(text)
     parse_tradein_status(text)
+    props.parse_wm_size(text)
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_shell_v2_stream_parser_never_crashes(data):
+    from drivers.phone.client import parse_shell_v2
+    from drivers.phone.errors import ProtocolError
+
+    try:
+        code, out, err = parse_shell_v2(data)
+        assert 0 <= code <= 255
+    except ProtocolError:
+        pass
+
+
+@given(st.binary(max_size=200), st.binary(max_size=200), st.integers(0, 255))
+@settings(max_examples=100, deadline=None)
+def test_shell_v2_stream_round_trips(out, err, code):
+    from drivers.phone.client import parse_shell_v2
+    from drivers.phone.sim_adbd import _v2_packet
+
+    stream = _v2_packet(1, out) + _v2_packet(2, err) + _v2_packet(3, bytes([code]))
+    assert parse_shell_v2(stream) == (code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
 
 
 @given(st.lists(st.integers(0, 2**32 - 1), max_size=20))
