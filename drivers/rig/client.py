@@ -115,6 +115,7 @@ class RigClient:
                 self._on_broken(exc)
                 continue
             if not data:
+                self._log.flush()        # idle link: make the traffic log durable
                 continue
             self._log.write("<", data)
             for line in self._splitter.feed(data):

@@ -22,7 +22,7 @@ MAX_LINE = 120          # bytes including "*CCCC", excluding the terminator
 SEQ_MODULO = 65536      # sequence numbers are 0..65535 and wrap
 EOL = b"\n"
 
-_CRC_TAIL = re.compile(rb"\*([0-9A-F]{4})\Z")
+_HEX4 = re.compile(rb"[0-9A-F]{4}\Z")
 _PRINTABLE = re.compile(rb"[\x20-\x29\x2b-\x7e]+\Z")     # printable ASCII except '*'
 _KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 _VALUE = re.compile(r"[\x21-\x29\x2b-\x3c\x3e-\x7e]+\Z")  # printable, no space, '*' or '='
@@ -161,13 +161,12 @@ def checked_body(line: bytes) -> str:
     """The body of ``BODY*CCCC`` if the CRC matches; else CorruptLine."""
     if len(line) > MAX_LINE:
         raise CorruptLine(f"line longer than {MAX_LINE} bytes")
-    tail = _CRC_TAIL.search(line)
-    if tail is None:
+    if len(line) < 5 or line[-5] != 0x2A or not _HEX4.match(line, len(line) - 4):
         raise CorruptLine("line does not end in '*' and four upper-case hex digits")
-    body = line[: tail.start()]
+    body = line[:-5]
     if not _PRINTABLE.match(body):
         raise CorruptLine("line holds bytes other than printable ASCII")
-    if int(tail.group(1), 16) != crc16(body):
+    if int(line[-4:], 16) != crc16(body):
         raise CorruptLine("checksum mismatch")
     return body.decode("ascii")
 
@@ -181,7 +180,13 @@ def _parse_seq(token: str) -> int | None:
 
 
 def _parse_fields(tokens: list[str]) -> dict[str, str]:
-    fields: dict[str, str] = {}
+    if not tokens:
+        return {}
+    if _FIELDS_TEXT.match(" " + " ".join(tokens)):       # fast path: one check for all fields
+        fields = dict(token.split("=", 1) for token in tokens)
+        if len(fields) == len(tokens):
+            return fields
+    fields = {}
     for token in tokens:
         key, eq, value = token.partition("=")
         if not eq or not _KEY.match(key) or not _VALUE.match(value) or key in fields:

@@ -4,6 +4,8 @@ Where: the ``log_dir`` the caller gives, else ``$STATION_HOME/logs`` (drivers ca
 ``station``; the environment variable is the contract), else the platform's user data dir, the
 same rule as ``station.home``. Files: ``rig-traffic.log`` plus ``.1`` … ``.N`` older ones.
 Format: ``<UTC time> <port> <'>' host->rig | '<' rig->host | '#' note> <bytes, escaped>``.
+Written through a buffer flushed at least every 50 ms (and when the link is idle or closed), so
+logging does not cost a system call per line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 LOG_NAME = "rig-traffic.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+FLUSH_S = 0.05
 
 
 def default_log_dir() -> Path:
@@ -45,8 +48,9 @@ class TrafficLog:
         self._lock = threading.Lock()
         self._stamp_second = -1
         self._stamp_prefix = ""
-        self._file = open(self.path, "a", encoding="ascii", buffering=1)
+        self._file = open(self.path, "a", encoding="ascii")
         self._size = self._file.tell()
+        self._last_flush = 0.0
 
     def _rotate(self) -> None:
         self._file.close()
@@ -56,7 +60,7 @@ class TrafficLog:
                 older.replace(self.path.with_name(f"{LOG_NAME}.{index + 1}"))
         if self.path.exists():
             self.path.replace(self.path.with_name(f"{LOG_NAME}.1"))
-        self._file = open(self.path, "a", encoding="ascii", buffering=1)
+        self._file = open(self.path, "a", encoding="ascii")
         self._size = 0
 
     def write(self, direction: str, data: bytes) -> None:
@@ -74,6 +78,15 @@ class TrafficLog:
                 self._rotate()
             self._file.write(line)
             self._size += len(line)
+            if now - self._last_flush > FLUSH_S:
+                self._file.flush()
+                self._last_flush = now
+
+    def flush(self) -> None:
+        with self._lock:
+            if not self._file.closed:
+                self._file.flush()
+                self._last_flush = time.time()
 
     def note(self, text: str) -> None:
         self.write("#", text.encode("ascii", "replace"))
