@@ -22,11 +22,12 @@ STATUS_CODES = {"unknown": 1, "charging": 2, "discharging": 3, "not_charging": 4
 HEALTH_CODES = {"unknown": 1, "good": 2, "overheat": 3, "dead": 4, "over_voltage": 5,
                 "unspecified_failure": 6, "cold": 7}
 
-# IPhoneSubInfo.aidl transaction codes (method order in the AIDL file) that return an IMEI, by
-# the first SDK using that order. Android 11 added the feature-id parameter, moving methods on.
+# IPhoneSubInfo.aidl transaction codes (a method's position in the AIDL file) that return an IMEI,
+# by the first SDK using that order. 5.1–10: getDeviceId, getNaiForSubscriber, getDeviceIdForPhone,
+# getImeiForSubscriber. 11 added getDeviceIdWithFeature as method 2, moving the others on by one.
 IPHONESUBINFO_METHODS = [
     (21, {1: "getDeviceId", 3: "getImeiForSubscriber"}),
-    (29, {1: "getDeviceId", 4: "getDeviceIdForPhone", 5: "getImeiForSubscriber"}),
+    (22, {1: "getDeviceId", 3: "getDeviceIdForPhone", 4: "getImeiForSubscriber"}),
     (30, {1: "getDeviceId", 2: "getDeviceIdWithFeature", 4: "getDeviceIdForPhone",
           5: "getImeiForSubscriber"}),
 ]

@@ -70,15 +70,17 @@ def imei_from_parcel(dump: str) -> str | None:
 PKG = "s16 com.android.shell"
 
 # (first SDK, commands for slot 0, commands for slot 1). Later entries win for newer SDKs.
-# Codes are the method positions in IPhoneSubInfo.aidl of that release:
-#   5.0–9:  1 getDeviceId(pkg), 3 getImeiForSubscriber(subId, pkg)
-#   10:     1 getDeviceId, 4 getDeviceIdForPhone(phoneId, pkg), 5 getImeiForSubscriber
-#   11–13:  1 getDeviceId, 2 getDeviceIdWithFeature, 4 getDeviceIdForPhone(phoneId, pkg, feature), 5 getImeiForSubscriber
+# Codes are method positions in IPhoneSubInfo.aidl of that release (checked against AOSP's file
+# for 11+; older orders as documented for 5.1–10):
+#   5.1–10: 1 getDeviceId(pkg), 2 getNaiForSubscriber, 3 getDeviceIdForPhone(phoneId, pkg),
+#           4 getImeiForSubscriber(subId, pkg)
+#   11+:    1 getDeviceId(pkg), 2 getDeviceIdWithFeature, 3 getNaiForSubscriber,
+#           4 getDeviceIdForPhone(phoneId, pkg, feature), 5 getImeiForSubscriber(subId, pkg, feature)
+# Per-slot reads prefer getDeviceIdForPhone (phoneId = slot); subIds are not always slot + 1.
 IPHONESUBINFO_COMMANDS: list[tuple[int, list[str], list[str]]] = [
-    (0, [f"service call iphonesubinfo 1 {PKG}", f"service call iphonesubinfo 3 i32 1 {PKG}"],
-        [f"service call iphonesubinfo 3 i32 2 {PKG}"]),
-    (29, [f"service call iphonesubinfo 4 i32 0 {PKG}", f"service call iphonesubinfo 1 {PKG}",
-          f"service call iphonesubinfo 5 i32 1 {PKG}"],
+    (0, [f"service call iphonesubinfo 1 {PKG}", f"service call iphonesubinfo 3 i32 0 {PKG}"],
+        [f"service call iphonesubinfo 3 i32 1 {PKG}", f"service call iphonesubinfo 4 i32 2 {PKG}"]),
+    (30, [f"service call iphonesubinfo 4 i32 0 {PKG}", f"service call iphonesubinfo 1 {PKG}"],
          [f"service call iphonesubinfo 4 i32 1 {PKG}", f"service call iphonesubinfo 5 i32 2 {PKG}"]),
 ]
 # Every command any version uses: the fallbacks when the version's own list finds nothing.

@@ -55,10 +55,12 @@ def test_same_facts_over_sim_tcp_and_usb():
     assert results[0] == results[1] == results[2]
 
 
-def test_old_android_uses_its_own_transaction_codes():
-    scenario = derived_scenario(name="nougat", phone={"sdk": 25, "android_release": "7.1.2",
-                                                       "imeis": ["357537080123458", "357537080123466"]})
-    assert facts_from(scenario)["imeis"] == ["357537080123458", "357537080123466"]
+@pytest.mark.parametrize("sdk", [22, 25, 29, 30, 33])   # 5.0 (21) took a long subId: slot 2 unsupported
+def test_dual_sim_imeis_on_every_android_version(sdk):
+    scenario = derived_scenario(name=f"sdk{sdk}", phone={"sdk": sdk,
+                                                          "imeis": ["357537080123458", "357537080123466"]})
+    facts = facts_from(scenario)
+    assert facts["imeis"] == ["357537080123458", "357537080123466"] and facts["imei_source"] == "iphonesubinfo"
 
 
 def test_android_14_denies_iphonesubinfo_and_says_so():

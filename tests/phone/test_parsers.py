@@ -125,7 +125,8 @@ def test_parcel_null_and_exception():
 
 @pytest.mark.parametrize("sdk, slot, first", [
     (23, 0, "service call iphonesubinfo 1 s16 com.android.shell"),
-    (28, 1, "service call iphonesubinfo 3 i32 2 s16 com.android.shell"),
+    (28, 1, "service call iphonesubinfo 3 i32 1 s16 com.android.shell"),
+    (29, 0, "service call iphonesubinfo 1 s16 com.android.shell"),
     (30, 0, "service call iphonesubinfo 4 i32 0 s16 com.android.shell"),
     (33, 1, "service call iphonesubinfo 4 i32 1 s16 com.android.shell"),
 ])
