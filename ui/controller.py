@@ -87,6 +87,7 @@ class InspectionController(QObject):
         self._proc: subprocess.Popen | None = None
         self._reader: EngineReader | None = None
         self._busy = False
+        self._closed = False
         self._phase = ""
         self.state = "idle"
         self.events: list[InspectionEvent] = []
@@ -107,6 +108,8 @@ class InspectionController(QObject):
         return self._proc
 
     def _send(self, msg: dict) -> None:
+        if self._closed:
+            return
         proc = self._engine() if msg.get("cmd") != "auto" else self._proc
         try:
             proc.stdin.write(json.dumps(msg) + "\n")
@@ -164,7 +167,8 @@ class InspectionController(QObject):
         self._send({"cmd": "preview", "on": on, "fps": fps, "settings": asdict(self.settings)})
 
     def wait(self, ms: int = 30000) -> bool:
-        """Stop the engine process (shutdown only)."""
+        """Stop the engine process (shutdown only; the controller takes no commands after)."""
+        self._closed = True
         proc, self._proc = self._proc, None
         if proc is None:
             return True

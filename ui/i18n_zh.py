@@ -24,6 +24,7 @@ ZH_CN: dict[str, str] = {
     "Cancel (Esc)": "取消 (Esc)",
     "Issue report + warranty (F9)": "出具报告 + 保修 (F9)",
     "Simulated hands (auto)": "模拟操作 (自动)",
+    "Order id (optional)": "订单号（可选）",
     "Press F5 to start an inspection": "按 F5 开始检测",
     "Report {0}": "报告 {0}",
     "Warranty {0}: {1} → {2}": "保修 {0}：{1} → {2}",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from ui.controller import InspectionController
 from ui.preview import PreviewView
@@ -62,6 +62,8 @@ class InspectTab(QWidget):
         self.next_button = QPushButton()
         self.cancel_button = QPushButton()
         self.issue_button = QPushButton()
+        self.order_id = QLineEdit()
+        self.order_id.setMaximumWidth(220)
         self.auto_box = QCheckBox()
         self.auto_box.setChecked(controller.auto_operator)
         self.auto_box.setVisible(controller.settings.scenario is not None)
@@ -89,7 +91,7 @@ class InspectTab(QWidget):
         left.addWidget(self.preview, 3)
         left.addWidget(self.prompt)
         buttons = QHBoxLayout()
-        for w in (self.start_button, self.next_button, self.cancel_button, self.issue_button):
+        for w in (self.start_button, self.next_button, self.cancel_button, self.order_id, self.issue_button):
             buttons.addWidget(w)
         left.addLayout(buttons)
         left_w = QWidget()
@@ -158,7 +160,7 @@ class InspectTab(QWidget):
         self.controller.cancel()
 
     def issue(self) -> None:
-        self.controller.issue()
+        self.controller.issue(self.order_id.text().strip() or None)
 
     # -- preview ---------------------------------------------------------------------------
     def start_preview(self, fps: float = 5.0) -> None:
@@ -277,6 +279,7 @@ class InspectTab(QWidget):
         self.cancel_button.setText(tr("InspectTab", "Cancel (Esc)"))
         self.issue_button.setText(tr("InspectTab", "Issue report + warranty (F9)"))
         self.auto_box.setText(tr("InspectTab", "Simulated hands (auto)"))
+        self.order_id.setPlaceholderText(tr("InspectTab", "Order id (optional)"))
         if self._last_prompt:
             self.say(prompt_text(self._last_prompt, self._language()), "prompt")
         elif self.controller.state == "idle":
