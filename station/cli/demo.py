@@ -19,6 +19,8 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="overlay bind address (default: %(default)s)")
     p.add_argument("--port", type=int, default=8765, help="overlay port; a free one if taken (default: %(default)s)")
     p.add_argument("--no-overlay", action="store_true", help="do not serve the overlay")
+    p.add_argument("--hold", type=float, default=0.0, metavar="SECONDS",
+                   help="keep serving the overlay this long after the inspection (default: 0)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -39,7 +41,7 @@ def run(args) -> int:
     operator = SimulatedOperator(world_for(scenario))
     rig, phone, camera = sim_urls(name, args.timing)
     doc, code = run_session(rig, phone, camera, operator, out_dir=args.out, as_json=args.json,
-                            overlay=not args.no_overlay, host=args.host, port=args.port)
+                            overlay=not args.no_overlay, host=args.host, port=args.port, hold_s=args.hold)
     doc["scenario"] = scenario.name
     emit(doc, args.json, human_summary)
     return code

@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="overlay bind address (default: %(default)s)")
     p.add_argument("--port", type=int, default=8765, help="overlay port (default: %(default)s)")
     p.add_argument("--no-overlay", action="store_true", help="do not serve the overlay")
+    p.add_argument("--hold", type=float, default=0.0, metavar="SECONDS",
+                   help="keep serving the overlay this long after the inspection (default: 0)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -38,6 +40,6 @@ def run(args) -> int:
     else:
         operator = ConsoleOperator(stream=sys.stderr)
     doc, code = run_session(args.rig, args.phone, args.camera, operator, out_dir=args.out, as_json=args.json,
-                            overlay=not args.no_overlay, host=args.host, port=args.port, resume_id=args.resume)
+                            overlay=not args.no_overlay, host=args.host, port=args.port, resume_id=args.resume, hold_s=args.hold)
     emit(doc, args.json, human_summary)
     return code

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Any
 
 from station.errors import EXIT_HARDWARE, EXIT_OK, EXIT_VERDICT
@@ -33,7 +34,7 @@ def start_overlay(bus: EventBus, host: str, port: int):
 
 def run_session(rig: str, phone: str, camera: str, operator: Operator, *, out_dir: str | None,
                 as_json: bool, overlay: bool = True, host: str = "127.0.0.1", port: int = 8765,
-                resume_id: str | None = None) -> tuple[dict[str, Any], int]:
+                resume_id: str | None = None, hold_s: float = 0.0) -> tuple[dict[str, Any], int]:
     bus = EventBus()
     progress_stream = sys.stderr if as_json else sys.stdout
     bus.subscribe(ConsoleProgress(progress_stream))
@@ -46,6 +47,15 @@ def run_session(rig: str, phone: str, camera: str, operator: Operator, *, out_di
     inspection = build_inspection(rig, phone, camera, operator, bus=bus, options=options, resume_id=resume_id)
     try:
         record = inspection.run()
+        inspection.devices.close()
+        if server is not None and hold_s > 0:
+            # Keep the finished card on air (and /r/<id> reachable) for a while.
+            print(f"overlay: holding the result on air for {hold_s:g} s (Ctrl-C to stop)",
+                  file=progress_stream, flush=True)
+            try:
+                time.sleep(hold_s)
+            except KeyboardInterrupt:
+                pass
     finally:
         inspection.devices.close()
         if server is not None:

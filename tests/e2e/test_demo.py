@@ -24,6 +24,7 @@ def run_demo(name: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=1200)
 
 
+@pytest.mark.timeout(1800)     # a whole inspection: 37 simulated 12 MP frames and two graders
 @pytest.mark.parametrize("name", scenario_names())
 def test_demo_gives_the_verdict_the_defects_call_for(name, tmp_path):
     proc = run_demo(name, tmp_path)
