@@ -90,6 +90,16 @@ class UsbTransport(Transport):
             raise PhoneError("the phone's ADB interface lacks bulk endpoints", "replug the phone")
         self._buf = array.array("B", bytes(MAX_PAYLOAD + HEADER_SIZE))
         self.description = f"USB phone {self.serial or ''}".strip()
+        self._discard_stale_input()
+
+    def _discard_stale_input(self, max_reads: int = 64) -> None:
+        # A session that ended mid-stream (a killed adb, a crash) can leave transfers queued on
+        # the IN endpoint; reading them as replies to our CNXN would desynchronise the protocol.
+        for _ in range(max_reads):
+            try:
+                self._ep_in.read(self._buf, 10)
+            except usb.core.USBError:
+                return
 
     @staticmethod
     def _pick(serial: str | None, backend):
