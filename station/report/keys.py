@@ -14,6 +14,8 @@ import base64
 import hashlib
 import json
 import os
+import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +80,7 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 
 def _write_private(path: Path, data: bytes) -> bool:
     """Create `path` with mode 0600 holding `data`; False if it already exists (another process won)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -109,6 +111,7 @@ class Keyring:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = Path(folder) if folder else station_home() / "keys"
         self._active: SigningKey | None = None
+        self._lock = threading.Lock()
         self._public_cache: tuple[int, dict] | None = None
         self._public_folder_text = str(self.folder / "public")
 
@@ -123,12 +126,15 @@ class Keyring:
     def signing_key(self) -> SigningKey:
         """The active key; created (0600) on first use."""
         if self._active is None:
-            self._ensure_folders()
-            path = self.folder / SIGNING_KEY_FILE
-            if not path.exists():
-                self._create(path)
-            self._active = self._load_private(path)
-            self._remember_public(self._active.public)
+            with self._lock:
+                if self._active is None:
+                    self._ensure_folders()
+                    path = self.folder / SIGNING_KEY_FILE
+                    if not path.exists():
+                        self._create(path)
+                    active = self._load_private(path)
+                    self._remember_public(active.public)
+                    self._active = active
         return self._active
 
     def _create(self, path: Path) -> None:
@@ -152,7 +158,7 @@ class Keyring:
     def _remember_public(self, key: Ed25519PublicKey) -> Path:
         path = self.public_folder / f"{key_id(key)}.pem"
         if not path.exists():
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
             tmp.write_text(public_pem(key), encoding="ascii")
             os.replace(tmp, path)
         return path
@@ -216,7 +222,7 @@ def station_id() -> str:
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))["station_id"]
     sid = "ST-" + os.urandom(4).hex().upper()
-    tmp = path.with_name(f".station.json.{os.getpid()}.tmp")
+    tmp = path.with_name(f".station.json.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     tmp.write_text(json.dumps({"station_id": sid}), encoding="utf-8")
     try:
         os.link(tmp, path)

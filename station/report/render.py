@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from station.report.model import public_view
@@ -18,7 +19,7 @@ FORMATS = ("html", "pdf", "png")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 

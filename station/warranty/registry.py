@@ -11,13 +11,14 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
-from station.errors import BadInput
+from station.errors import BadInput, HardwareError
 from station.home import station_home
 from station.warranty.schema import migrate
 
@@ -63,9 +64,23 @@ class WarrantyRegistry:
     def __init__(self, path: str | Path | None = None, *, synchronous: str = "FULL") -> None:
         self.path = Path(path) if path else station_home() / DB_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One registry may serve a GUI's worker threads: one statement or transaction at a time.
+        self._lock = threading.RLock()
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        try:
+            self._configure(conn, synchronous)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise HardwareError(f"{self.path} is not a usable warranty database ({exc})",
+                                "restore it from a backup, or move it aside to start an empty registry "
+                                "(the signed .jws files under reports/ remain valid)") from exc
+        if os.name == "posix":
+            os.chmod(self.path, 0o600)  # buyer contacts live here
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection, synchronous: str) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed warranty survives power loss, not only a killed process.
         conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -76,8 +91,6 @@ class WarrantyRegistry:
         conn.execute("PRAGMA mmap_size=268435456")
         conn.execute("PRAGMA cache_size=-32768")
         migrate(conn)
-        if os.name == "posix":
-            os.chmod(self.path, 0o600)  # buyer contacts live here
 
     def close(self) -> None:
         self.conn.close()
@@ -93,16 +106,17 @@ class WarrantyRegistry:
     def transaction(self):
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (sqlite-utils' helpers would
         commit on their own, so writes here use plain SQL on its connection)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            # Deferred foreign keys are checked here; a failed COMMIT leaves the transaction
-            # open, so it must be rolled back like any other failure.
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                # Deferred foreign keys are checked here; a failed COMMIT leaves the transaction
+                # open, so it must be rolled back like any other failure.
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     @staticmethod
     def audit(conn, actor: str, action: str, entity: str, entity_id: str, detail: dict) -> None:
@@ -156,9 +170,10 @@ class WarrantyRegistry:
     def _query(self, sql: str, params) -> list[dict]:
         # The lookup hot path: plain cursor rows as dicts (sqlite-utils' query() re-parses the SQL
         # on every call, which is a third of a lookup's time).
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        with self._lock:
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def _shape(self, row: dict, *, include_private: bool, today: date | None, with_claims: bool) -> dict:
         record = {

@@ -170,3 +170,35 @@ def test_incomplete_inspection_issues_nothing(registry):
     with pytest.raises(BadInput, match="screen"):
         issue_report_and_warranty(broken, registry=registry, render=False)
     assert registry.counts()["reports"] == 0
+
+
+def test_a_corrupt_database_file_is_a_clear_error(tmp_path):
+    from station.errors import HardwareError
+
+    path = tmp_path / "warranty.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(HardwareError) as info:
+        WarrantyRegistry(path)
+    assert "not a usable warranty database" in info.value.message and "backup" in info.value.hint
+
+
+def test_threads_sharing_one_registry_issue_safely(registry):
+    import threading
+
+    from station.warranty import issue_report_and_warranty
+
+    errors = []
+
+    def work(seed):
+        try:
+            issue_report_and_warranty(make_inspection(seed), registry=registry, render=False)
+            registry.lookup(serial=make_inspection(seed)["phone"]["serial"])
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(100 + i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and registry.counts()["warranties"] == 8
