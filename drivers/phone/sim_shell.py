@@ -130,16 +130,19 @@ def parcel_security_exception(message: str) -> bytes:
 
 
 def render_tradein(scenario: Scenario) -> str:
+    """The layout AOSP documents for `tradeinmode getstatus` (Pixel 7 example)."""
     p, b = scenario.phone, scenario.battery
     full, design = b.get("charge_full_uah"), b.get("charge_full_design_uah")
-    health = round(100 * full / design) if full and design else -1
-    doc = {"serial": p.get("serial"), "brand": p.get("brand"), "manufacturer": p.get("manufacturer"),
-           "model": p.get("model"), "device": p.get("device"), "product": p.get("product"),
-           "imeis": scenario.imeis, "launch_level": p.get("sdk"),
-           "battery": {"cycle_count": b.get("cycle_count", -1), "health": health, "state": "PASS",
-                       "part_status": "ORIGINAL"},
-           "storage": {"capacity_bytes": p.get("storage_bytes", 0)},
-           "screen_part_status": "ORIGINAL"}
+    doc = {"battery": {"cycle_count": b.get("cycle_count", -1),
+                       "health": round(100 * full / design) if full and design else -1,
+                       "state": HEALTH_CODES.get(str(b.get("health")), 1),
+                       "manufacturing_date": 1653004800, "first_usage_date": 0},
+           "storage": {"useful_lifetime_remaining": 99, "capacity_bytes": str(p.get("storage_bytes", 0))},
+           "launch_level": p.get("sdk"),
+           "locks": {"factory_reset_protection": bool(p.get("frp_locked", False))},
+           "product": {"brand": p.get("brand"), "device": p.get("device"), "manufacturer": p.get("manufacturer"),
+                       "model": p.get("model"), "name": p.get("product")},
+           "imeis": scenario.imeis, "serial": p.get("serial")}
     return json.dumps(doc, indent=2) + "\n"
 
 

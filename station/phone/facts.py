@@ -146,7 +146,8 @@ def read_facts(device: ShellDevice) -> PhoneFacts:
         battery=battery, bootloader_locked=propmod.bootloader_locked(p),
         verified_boot_state=propmod.verified_boot_state(p), rooted=bool(indicators),
         root_indicators=indicators,
-        frp_locked=propmod.frp_armed(propmod.parse_account_types(accounts)) if "Accounts:" in accounts else None,
+        frp_locked=(tradein.frp_locked if tradein and tradein.frp_locked is not None
+                    else propmod.frp_armed(propmod.parse_account_types(accounts)) if "Accounts:" in accounts else None),
         display=propmod.parse_wm_size(wm), storage_data_bytes=data_bytes,
         storage_marketed_gb=(tradein.storage_bytes // 1_000_000_000 if tradein and tradein.storage_bytes
                              else propmod.marketed_storage_gb(data_bytes)),

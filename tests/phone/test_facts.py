@@ -77,7 +77,7 @@ def test_android_16_prefers_tradein_mode():
     facts = facts_from(scenario)
     assert facts["imei_source"] == "tradein" and facts["imeis"] == scenario.imeis
     assert facts["battery"]["source"] == "tradein" and facts["battery"]["health_permille"] == 750
-    assert facts["battery"]["grade"] == "D" and facts["tradein"]["screen_part_status"] == "ORIGINAL"
+    assert facts["battery"]["grade"] == "D" and facts["tradein"]["storage_bytes"] == 64_000_000_000
 
 
 def test_unreadable_sysfs_falls_back_to_dumpsys_and_does_not_grade():

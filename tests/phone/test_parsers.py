@@ -142,6 +142,27 @@ def test_old_dumpsys_iphonesubinfo():
         "357537080123458"
 
 
+def test_tradein_status_documented_pixel7_sample():
+    status = parse_tradein_status((DATA / "tradeinmode-getstatus-pixel7.json").read_text())
+    assert status.imeis == ["353644930127905", "353644930127913"]
+    assert (status.brand, status.model, status.device, status.serial) == ("google", "Pixel 7", "panther",
+                                                                          "26061FDH2000AP")
+    assert (status.battery_cycle_count, status.battery_health_percent) == (16, 100)
+    assert status.storage_bytes == 128_000_000_000 and status.storage_lifetime_remaining_percent == 99
+    assert status.frp_locked is False and status.launch_level == 33
+
+
+def test_tradein_sim_output_parses_like_the_documented_sample():
+    from tests.phone.conftest import derived_scenario
+
+    scenario = derived_scenario(phone={"sdk": 36, "frp_locked": True})
+    status = parse_tradein_status(sim_shell.render_tradein(scenario))
+    sample = json.loads((DATA / "tradeinmode-getstatus-pixel7.json").read_text())
+    rendered = json.loads(sim_shell.render_tradein(scenario))
+    assert set(rendered) == set(sample) and set(rendered["battery"]) == set(sample["battery"])
+    assert status.frp_locked is True and status.imeis == scenario.imeis
+
+
 def test_tradein_status():
     doc = {"imeis": ["357537080123458"], "serial": "X", "battery": {"cycle_count": 12, "health": 97,
            "part_status": "ORIGINAL"}, "storage": {"capacity_bytes": 128000000000}, "screen_part_status": "REPLACED"}
