@@ -10,8 +10,7 @@ import numpy as np
 
 from station.grading.screen import detect
 from station.grading.screen.frames import REQUIRED, FrameSetError, ScreenFrames, load_frameset, validated
-from station.grading.screen.locate import (coarse_corners, display_homography, refine_corners,
-                                           warp_to_display)
+from station.grading.screen.locate import coarse_corners, display_homography, refine_corners
 from station.grading.screen.patterns import classify_pattern
 from station.grading.screen.rules import SEVERITY, screen_grade
 
@@ -38,11 +37,11 @@ def grade_screen_frameset(source: str | Path | Mapping[str, np.ndarray], display
 
 def grade_frames(sf: ScreenFrames, evidence_dir: str | Path | None = None) -> dict:
     hmg, corners = _register(sf)
-    warped = {name: warp_to_display(sf.frames[name], hmg, sf.display) for name in REQUIRED}
-    white_level, patterns = _check_patterns(sf, warped, hmg)
-    valid = detect.valid_mask(warped["white"])
-    fine, exclude = detect.find_fine(warped, valid, white_level)
-    found = fine + detect.find_coarse(warped, valid, white_level, exclude)
+    white_level, patterns = _check_patterns(sf, hmg)
+    planes = detect.warp_planes(sf.frames, hmg, sf.display)
+    valid = detect.valid_mask(planes.lit["white"])
+    fine, exclude = detect.find_fine(planes, valid, white_level)
+    found = fine + detect.find_coarse(planes, valid, white_level, exclude)
     found = _drop_overlaps(found)
     found.sort(key=lambda f: (list(SEVERITY).index(f.kind), f.y, f.x))
     grade, rule = screen_grade(f.kind for f in found)
@@ -57,7 +56,7 @@ def grade_frames(sf: ScreenFrames, evidence_dir: str | Path | None = None) -> di
         d["evidence"] = {"frame": frame, "crop": list(crop_box(f, sf.display))}
         if out_dir:
             name = f"screen-{i:02d}-{f.kind}.png"
-            cv2.imwrite(str(out_dir / name), evidence_crop(warped[frame], f, sf.display))
+            cv2.imwrite(str(out_dir / name), evidence_crop(sf.frames[frame], hmg, f, sf.display))
             d["evidence"]["file"] = name
         defects.append(d)
     scale = float(np.linalg.norm(corners[1] - corners[0]) / sf.display[0])
@@ -120,12 +119,23 @@ def _beside_panel(frame: np.ndarray, hmg: np.ndarray, display: tuple[int, int]) 
     return float(np.median(frame[xy[:, 1], xy[:, 0]].max(axis=1)))
 
 
-def _check_patterns(sf: ScreenFrames, warped: dict[str, np.ndarray], hmg: np.ndarray) -> tuple[float, dict]:
+def _panel_samples(frame: np.ndarray, hmg: np.ndarray, display: tuple[int, int]) -> np.ndarray:
+    """BGR values at a 32x32 grid over the central 3/4 of the panel."""
+    W, H = display
+    u, v = np.meshgrid(np.linspace(W / 8, 7 * W / 8, 32), np.linspace(H / 8, 7 * H / 8, 32))
+    pts = np.stack([u.ravel(), v.ravel()], 1).reshape(-1, 1, 2)
+    cam = np.round(cv2.perspectiveTransform(pts, hmg).reshape(-1, 2)).astype(int)
+    h, w = frame.shape[:2]
+    cam[:, 0] = np.clip(cam[:, 0], 0, w - 1)
+    cam[:, 1] = np.clip(cam[:, 1], 0, h - 1)
+    return frame[cam[:, 1], cam[:, 0]]
+
+
+def _check_patterns(sf: ScreenFrames, hmg: np.ndarray) -> tuple[float, dict]:
     stats = {}
-    for name, img in warped.items():
-        h, w = img.shape[:2]
-        centre = img[h // 8:7 * h // 8:8, w // 8:7 * w // 8:8].reshape(-1, 3)
-        stats[name] = (tuple(float(v) for v in np.median(centre, axis=0)), _tray_level(sf.frames[name]))
+    for name in REQUIRED:
+        samples = _panel_samples(sf.frames[name], hmg, sf.display)
+        stats[name] = (tuple(float(v) for v in np.median(samples, axis=0)), _tray_level(sf.frames[name]))
     white_level = max(stats["white"][0])
     patterns = {}
     for name in REQUIRED:
@@ -169,9 +179,11 @@ def crop_box(f: detect.Found, display: tuple[int, int]) -> tuple[int, int, int, 
     return x0, y0, x1 - x0, y1 - y0
 
 
-def evidence_crop(img: np.ndarray, f: detect.Found, display: tuple[int, int]) -> np.ndarray:
-    """The defect's neighbourhood on its best pattern, enlarged so single pixels are visible."""
+def evidence_crop(frame: np.ndarray, hmg: np.ndarray, f: detect.Found, display: tuple[int, int]) -> np.ndarray:
+    """The defect's neighbourhood on its best pattern, on the display grid, enlarged so single
+    pixels are visible."""
     x, y, w, h = crop_box(f, display)
-    crop = img[y:y + h, x:x + w]
+    shift = np.array([[1, 0, x], [0, 1, y], [0, 0, 1.0]])
+    crop = cv2.warpPerspective(frame, hmg @ shift, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
     k = max(1, min(8, 200 // max(1, max(w, h))))
     return cv2.resize(crop, (w * k, h * k), interpolation=cv2.INTER_NEAREST) if k > 1 else crop
