@@ -6,8 +6,10 @@ with OKAY as the protocol's flow control demands.
 
 from __future__ import annotations
 
+import functools
 import logging
 import struct
+import threading
 import time
 from collections import deque
 from typing import Callable
@@ -25,8 +27,18 @@ EXIT_MARKER = "\x1fEXIT:"
 MAX_PULL_BYTES = 16 * 1024 * 1024
 
 
+def _one_at_a_time(method):
+    """Streams are used one at a time; a lock makes that hold when two threads share a device."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class AdbDevice:
-    """A connected phone. Build it with `drivers.phone.open_phone`."""
+    """A connected phone. Build it with `drivers.phone.open_phone`. Safe to share between threads
+    (commands run one after another); do its I/O off the GUI thread."""
 
     def __init__(self, transport: Transport, key: AdbKey, *, auth_timeout_s: float = 30.0,
                  on_auth_prompt: Callable[[str], None] | None = None, timeout_s: float = 10.0) -> None:
@@ -39,6 +51,7 @@ class AdbDevice:
         self.max_payload = m.MAX_PAYLOAD_LEGACY
         self.banner: m.Banner | None = None
         self._on_close: list[Callable[[], None]] = []
+        self._lock = threading.RLock()
         try:
             self._connect(auth_timeout_s, on_auth_prompt)
         except BaseException:
@@ -154,10 +167,12 @@ class AdbDevice:
                 raise ServiceFailed(f"{service!r} produced more than {MAX_PULL_BYTES} bytes",
                                     "this client is for small outputs; narrow the command")
 
+    @_one_at_a_time
     def shell(self, command: str) -> str:
         """Run `command` with the v1 shell service; stdout and stderr together, as text."""
         return self._read_stream(f"shell:{command}").decode("utf-8", "replace")
 
+    @_one_at_a_time
     def shell_v2(self, command: str) -> tuple[int, str, str]:
         """Run `command`, returning (exit code, stdout, stderr); emulated on phones without shell_v2."""
         if "shell_v2" not in self.features:
@@ -170,6 +185,7 @@ class AdbDevice:
         data = self._read_stream(f"shell,v2,raw:{command}")
         return parse_shell_v2(data)
 
+    @_one_at_a_time
     def pull(self, path: str) -> bytes:
         """Fetch a small file with the sync service."""
         local, remote = self._open("sync:")

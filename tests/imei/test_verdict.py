@@ -84,3 +84,27 @@ def test_cli_check_bad_digit_and_model_mismatch_exit_1():
     mismatch = station("imei", "check", SAMSUNG, "--brand", "google", "--model", "Pixel 2", "--json")
     assert mismatch.returncode == 1
     assert "Samsung" in json.loads(mismatch.stdout)["reasons"][0]
+
+
+# ---- properties: generated IMEIs with their ground truth --------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from station.imei import add_check_digit, lookup  # noqa: E402
+
+unknown_tac_imeis = st.text(alphabet="0123456789", min_size=6, max_size=6).map(
+    lambda snr: add_check_digit("99999998" + snr))
+
+
+@given(st.lists(unknown_tac_imeis, min_size=1, max_size=2, unique=True), st.randoms(use_true_random=False))
+@settings(max_examples=100, deadline=None)
+def test_same_imeis_in_any_order_pass_and_a_changed_digit_fails(imeis, rnd):
+    assert lookup(imeis[0]) is None                      # the TAC check cannot decide: only sources count
+    shuffled = list(imeis)
+    rnd.shuffle(shuffled)
+    assert cross_check(imeis, shuffled, brand="x", model="y")["verdict"] == "pass"
+    victim = imeis[0]
+    position = rnd.randrange(8, 14)
+    changed = victim[:position] + str((int(victim[position]) + 1) % 10) + victim[position + 1:14]
+    changed = add_check_digit(changed)
+    result = cross_check(imeis, [changed] + imeis[1:], brand="x", model="y")
+    assert result["verdict"] == "fail" and any("differ" in r for r in result["reasons"])

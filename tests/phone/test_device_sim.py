@@ -162,3 +162,30 @@ def test_tcp_url_to_a_served_scenario():
         assert server.address[0] == "127.0.0.1"
         with open_phone(server.url) as device:
             assert device.shell("getprop ro.product.model") == "SM-A515F\n"
+
+
+def test_threads_sharing_a_device_get_their_own_answers():
+    import threading
+
+    device = open_phone("sim://default")
+    answers: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        answers[i] = device.shell(f"echo {i}")
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    device.close()
+    assert answers == {i: f"{i}\n" for i in range(8)}
+
+
+def test_server_serves_several_hosts_at_once():
+    with SimAdbServer("default") as server:
+        first, second = open_phone(server.url), open_phone(server.url)
+        assert first.shell("getprop ro.product.device") == second.shell("getprop ro.product.device") == "walleye\n"
+        first.close()
+        assert second.shell("echo alive") == "alive\n"
+        second.close()
