@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +22,6 @@ from station.report.keys import SigningKey, b64url
 
 JWS_TYPE = "JOSE"
 PAYLOAD_CONTENT_TYPE = "station-report+json"
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class VerificationFailed(VerdictFailed):
@@ -53,14 +51,21 @@ def _fail(reason: str, hint: str = "the report was altered or is not a station r
     return VerificationFailed(reason, hint)
 
 
+_URL_TO_STD = str.maketrans("-_", "+/")
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 def _decode_segment(segment: str, name: str) -> bytes:
-    if not _B64URL.fullmatch(segment):
+    """Strict unpadded base64url: only its alphabet, and zero spare bits in the last character
+    (otherwise two different files could decode to the same bytes)."""
+    remainder = len(segment) % 4
+    if remainder == 1 or "+" in segment or "/" in segment or "=" in segment:
         raise _fail(f"{name} is not base64url text")
     try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        raw = binascii.a2b_base64(segment.translate(_URL_TO_STD) + "=" * (-remainder % 4), strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise _fail(f"{name} is not valid base64url ({exc})") from exc
-    if b64url(raw) != segment:
+    if remainder and _ALPHABET.index(segment[-1]) & (0b1111 if remainder == 2 else 0b11):
         raise _fail(f"{name} is not canonical base64url (altered padding bits)")
     return raw
 

@@ -89,3 +89,16 @@ def test_alg_none_is_refused(report):
 def test_non_report_payload_is_refused():
     with pytest.raises(VerificationFailed, match="format"):
         verify_report(sign_report({"format": "something-else/1"}))
+
+
+def test_spare_bits_in_the_last_character_are_refused(token):
+    # The 64-byte signature is 86 base64url characters: the last one carries 2 data bits and
+    # 4 spare bits. A lenient decoder gives the same signature for 16 different last characters.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    head, sig = token.rsplit(".", 1)
+    index = alphabet.index(sig[-1])
+    twin = alphabet[(index & 0b110000) | ((index + 1) & 0b1111)]
+    altered = f"{head}.{sig[:-1]}{twin}"
+    assert _b64decode(altered.rsplit(".", 1)[1]) == _b64decode(sig)  # same bytes to a lenient decoder
+    with pytest.raises(VerificationFailed, match="canonical"):
+        verify_report(altered)
