@@ -24,6 +24,7 @@ from drivers.rig.codec import (SEQ_MODULO, Event, LineSplitter, Reply, Resend, d
 from drivers.rig.errors import CorruptLine, RigCommandError, RigDisconnected, RigTimeout
 from drivers.rig.models import (Calibration, Identity, PortReading, RigEvent, RigStats, RigStatus,
                                 SelftestResult, StrobeResult, TrayState)
+from drivers.rig.readturn import ReadTurn
 from drivers.rig.trafficlog import TrafficLog
 from drivers.rig.transport import SerialTransport
 
@@ -54,6 +55,7 @@ class RigClient:
         self._broken_reason = ""
         self._last_event_count: int | None = None
         self._splitter = LineSplitter()
+        self._turn = ReadTurn()
         self._log = TrafficLog(log_dir, port_label=url.split("?")[0])
         self._transport = SerialTransport(url, poll_s).open()
         self._log.note(f"opened {url}")
@@ -109,26 +111,36 @@ class RigClient:
             if transport is None:
                 self._reconnect_loop()
                 continue
+            if not self._turn.reader_may_read(self._stop):
+                continue
+            transport = self._transport       # the requester may have dropped it meanwhile
+            if transport is None:
+                continue
             try:
                 data = transport.read_some()
-            except (SerialException, OSError) as exc:
+            except (SerialException, OSError, AttributeError, TypeError) as exc:
+                # AttributeError/TypeError: pyserial internals after a port vanished under us.
                 self._on_broken(exc)
                 continue
             if not data:
                 self._log.flush()        # idle link: make the traffic log durable
                 continue
-            self._log.write("<", data)
-            for line in self._splitter.feed(data):
-                try:
-                    item = decode_rig_line(line)
-                except CorruptLine as exc:
-                    self.stats.corrupt_lines += 1
-                    self._replies.put(exc)
-                    continue
-                if isinstance(item, Event):
-                    self._events.put(item)
-                else:
-                    self._replies.put(item)
+            self._ingest(data)
+
+    def _ingest(self, data: bytes) -> None:
+        """Bytes from the port -> replies (reply queue) and events (event queue)."""
+        self._log.write("<", data)
+        for line in self._splitter.feed(data):
+            try:
+                item = decode_rig_line(line)
+            except CorruptLine as exc:
+                self.stats.corrupt_lines += 1
+                self._replies.put(exc)
+                continue
+            if isinstance(item, Event):
+                self._events.put(item)
+            else:
+                self._replies.put(item)
 
     def _on_broken(self, exc: BaseException) -> None:
         if self._stop.is_set():
@@ -140,6 +152,7 @@ class RigClient:
             transport.close()
         self._log.note(f"port failed: {self._broken_reason}")
         self._replies.put(_BROKEN)
+        self._turn.give_back()
         self._events.put(RigEvent("disconnected", {"reason": self._broken_reason}, at=time.time()))
 
     def _reconnect_loop(self) -> None:
@@ -217,21 +230,12 @@ class RigClient:
             timeout = self.timeout_s + cmd.max_duration_ms(verb, args) / 1000.0
             self.stats.requests += 1
             self._drain_replies()
-            attempts = 0
-            while True:
-                self._wait_connected(verb)
-                if attempts > self.retries:
-                    raise RigTimeout(
-                        f"no valid reply from the rig at {self.url} to {verb} after "
-                        f"{attempts} tries ({timeout:.2f} s each)",
-                        "check that the URL is the rig (`station rig info`), that no other program "
-                        "has the port open, and the cable; the traffic log is in the station's logs/")
-                if attempts:
-                    self.stats.resends += 1
-                attempts += 1
-                reply = self._attempt(line, seq, timeout)
-                if reply is not None:
-                    break
+            self._wait_connected(verb)
+            self._turn.host_begin(self._wake_reader, timeout=0.2)
+            try:
+                reply = self._send_until_answered(verb, line, seq, timeout)
+            finally:
+                self._turn.host_end()
         if not reply.ok:
             name, hint = cmd.ERRORS.get(reply.error, ("error", "see the rig's error code in the spec"))
             raise RigCommandError(reply.error, name,
@@ -241,6 +245,48 @@ class RigClient:
             if key in reply.fields and reply.fields[key].isdigit():
                 self._physical_ms += int(reply.fields[key])
         return reply
+
+    def _wake_reader(self) -> None:
+        transport = self._transport
+        if transport is not None:
+            transport.wake()
+
+    def _send_until_answered(self, verb: str, line: bytes, seq: int, timeout: float) -> Reply:
+        attempts = 0
+        while True:
+            self._wait_connected(verb)
+            if attempts > self.retries:
+                raise RigTimeout(
+                    f"no valid reply from the rig at {self.url} to {verb} after "
+                    f"{attempts} tries ({timeout:.2f} s each)",
+                    "check that the URL is the rig (`station rig info`), that no other program "
+                    "has the port open, and the cable; the traffic log is in the station's logs/")
+            if attempts:
+                self.stats.resends += 1
+            attempts += 1
+            reply = self._attempt(line, seq, timeout)
+            if reply is not None:
+                return reply
+
+    def _next_item(self, transport, remaining: float):
+        """The next reply-queue item, reading the port ourselves while we hold the turn."""
+        if not self._turn.is_host():
+            return self._replies.get(timeout=remaining)
+        try:
+            return self._replies.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            data = transport.read_some(remaining)
+        except (SerialException, OSError) as exc:
+            self._on_broken(exc)
+            return _BROKEN
+        if data:
+            self._ingest(data)
+        try:
+            return self._replies.get_nowait()
+        except queue.Empty:
+            return None
 
     def _attempt(self, line: bytes, seq: int, timeout: float) -> Reply | None:
         """Send once and wait; the matching reply, or None when it must be sent again."""
@@ -259,10 +305,12 @@ class RigClient:
                 self.stats.timeouts += 1
                 return None
             try:
-                item = self._replies.get(timeout=remaining)
+                item = self._next_item(transport, remaining)
             except queue.Empty:
                 self.stats.timeouts += 1
                 return None
+            if item is None:
+                continue
             if isinstance(item, Reply):
                 if item.seq == seq:
                     return item

@@ -195,7 +195,17 @@ def _parse_fields(tokens: list[str]) -> dict[str, str]:
     return fields
 
 
+_OK_BODY = re.compile(r"ok N(0|[1-9][0-9]{0,4})((?: [a-z][a-z0-9_]*=[\x21-\x29\x2b-\x3c\x3e-\x7e]+)*)\Z")
+
+
 def _parse_rig_body(body: str) -> Reply | Resend | Event:
+    fast = _OK_BODY.match(body)          # the common case in one regex (hot path)
+    if fast and int(fast.group(1)) < SEQ_MODULO:
+        rest = fast.group(2)
+        tokens = rest[1:].split(" ") if rest else []
+        fields = dict(token.split("=", 1) for token in tokens)
+        if len(fields) == len(tokens):
+            return Reply(int(fast.group(1)), fields)
     tokens = body.split(" ")
     if "" in tokens:
         raise CorruptLine("empty token (double or trailing space)")

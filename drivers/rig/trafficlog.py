@@ -11,6 +11,7 @@ logging does not cost a system call per line.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from datetime import datetime, timezone
@@ -31,7 +32,12 @@ def default_log_dir() -> Path:
     return Path(platformdirs.user_data_dir("phone-station", "station")) / "logs"
 
 
+_PLAIN = re.compile(rb"[\x20-\x5b\x5d-\x7e\n]*\Z")     # printable (no backslash) and LF
+
+
 def _escape(data: bytes) -> str:
+    if _PLAIN.match(data):               # the usual case, cheaply
+        return data.decode("ascii").replace("\n", "\\n")
     text = data.decode("latin-1")
     return text.encode("unicode_escape").decode("ascii")
 

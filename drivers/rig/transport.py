@@ -30,6 +30,8 @@ class SerialTransport:
         self.poll_s = poll_s
         self.port = None
         self._fd: int | None = None
+        self._wake_r: int | None = None
+        self._wake_w: int | None = None
 
     def open(self) -> "SerialTransport":
         register_url_handler()
@@ -47,13 +49,32 @@ class SerialTransport:
         fd = getattr(self.port, "fd", None)
         if isinstance(fd, int) and type(self.port).read is serial.Serial.read:
             self._fd = fd
+            self._wake_r, self._wake_w = os.pipe()
         return self
 
-    def read_some(self) -> bytes:
+    @property
+    def can_wake(self) -> bool:
+        """Whether another thread can cut a blocked ``read_some`` short (see ``wake``)."""
+        return self._fd is not None or hasattr(self.port, "cancel_read")
+
+    def wake(self) -> None:
+        """Make a ``read_some`` blocked in another thread return now (possibly with b"")."""
+        if self._wake_w is not None:
+            os.write(self._wake_w, b"!")
+        elif self.port is not None and hasattr(self.port, "cancel_read"):
+            self.port.cancel_read()
+
+    def read_some(self, timeout: float | None = None) -> bytes:
+        """What has arrived, waiting at most ``timeout`` (default ``poll_s``) for something."""
         if self._fd is not None:
-            ready, _, _ = select.select([self._fd], [], [], self.poll_s)
+            wait = self.poll_s if timeout is None else min(timeout, self.poll_s)
+            ready, _, _ = select.select([self._fd, self._wake_r], [], [], wait)
             if not ready:
                 return b""
+            if self._wake_r in ready:
+                os.read(self._wake_r, 64)
+                if self._fd not in ready:
+                    return b""
             data = os.read(self._fd, 4096)
             if not data:
                 raise SerialException("device reports readiness to read but returned no data "
@@ -75,6 +96,11 @@ class SerialTransport:
 
     def close(self) -> None:
         port, self.port, self._fd = self.port, None, None
+        for attr in ("_wake_r", "_wake_w"):
+            fd = getattr(self, attr)
+            setattr(self, attr, None)
+            if fd is not None:
+                os.close(fd)
         if port is not None:
             try:
                 port.close()

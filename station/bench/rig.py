@@ -74,11 +74,24 @@ def _open_raw(path: str) -> int:
     return fd
 
 
-def _rig_batch(rig, count: int) -> float:
-    start = time.perf_counter()
+def _proc_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _rig_batch(rig, count: int, cpu: dict, sim_pid: int) -> float:
+    start, cpu_start, sim_start = time.perf_counter(), time.process_time(), _proc_cpu_s(sim_pid)
     for _ in range(count):
         rig.status()
-    return count / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    cpu["driver"].append((time.process_time() - cpu_start) / count)
+    cpu["sim"].append((_proc_cpu_s(sim_pid) - sim_start) / count)
+    return count / wall
 
 
 def run(quick: bool) -> dict:
@@ -93,12 +106,14 @@ def run(quick: bool) -> dict:
         fd = _open_raw(echo_path)
         try:
             with open_rig(rig_path) as rig:
+                cpu: dict[str, list[float]] = {"driver": [], "sim": []}
                 _raw_echo_batch(fd, max(10, count // 10))     # warm-up both
-                _rig_batch(rig, max(10, count // 10))
+                _rig_batch(rig, max(10, count // 10), cpu, rig_proc.pid)
+                cpu = {"driver": [], "sim": []}
                 raw_rates, rig_rates = [], []
                 for _ in range(batches):
                     raw_rates.append(_raw_echo_batch(fd, count))
-                    rig_rates.append(_rig_batch(rig, count))
+                    rig_rates.append(_rig_batch(rig, count, cpu, rig_proc.pid))
                 stats = rig.stats.to_dict()
         finally:
             os.close(fd)
@@ -113,5 +128,10 @@ def run(quick: bool) -> dict:
         "round_trips_per_batch": count,
         "batches": batches,
         "resends": stats["resends"],
+        # Where a round trip's time goes: CPU of this process (driver: encode, CRC, decode,
+        # typed result, traffic log) and of the simulated firmware's process, per round trip.
+        "driver_cpu_us_per_round_trip": round(statistics.median(cpu["driver"]) * 1e6, 1),
+        "sim_cpu_us_per_round_trip": round(statistics.median(cpu["sim"]) * 1e6, 1),
+        "raw_echo_us_per_round_trip": round(1e6 / raw, 1),
         "command": "STATUS (typed driver call) vs same-length raw line echo",
     }

@@ -63,6 +63,7 @@ class RigSimSerial(SerialBase):
         self._thread: threading.Thread | None = None
         self._running = False
         self._broken: str | None = None
+        self._cancel = False
         super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------------ open/close
@@ -161,11 +162,12 @@ class RigSimSerial(SerialBase):
         self._check()
         deadline = None if self._timeout is None else time.monotonic() + self._timeout
         with self._rx_cond:
-            while len(self._rx) < size and self.is_open and not self._broken:
+            while len(self._rx) < size and self.is_open and not self._broken and not self._cancel:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
                 self._rx_cond.wait(remaining)
+            self._cancel = False
             data = bytes(self._rx[:size])
             del self._rx[:size]
         if not data:
@@ -188,6 +190,7 @@ class RigSimSerial(SerialBase):
 
     def cancel_read(self) -> None:
         with self._rx_cond:
+            self._cancel = True
             self._rx_cond.notify_all()
 
     @property
