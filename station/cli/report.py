@@ -44,6 +44,7 @@ def register(sub) -> None:
     r.add_argument("--out", help="folder (default: next to the report)")
     r.add_argument("--staff", action="store_true", help="unmasked copy for the after-sales desk")
     r.add_argument("--base-url", help="verification base URL (default $STATION_VERIFY_BASE_URL)")
+    r.add_argument("--key", action="append", default=[], metavar="PEM_OR_JWK")
     add_json_flag(r)
     r.set_defaults(func=run_render)
 

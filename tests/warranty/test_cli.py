@@ -91,3 +91,10 @@ def test_bad_inspection_file_is_a_usage_error(capsys, tmp_path):
     path.write_text(json.dumps(inspection))
     code, doc = _run(capsys, "warranty", "issue", str(path), "--json")
     assert code == 2 and "battery" in doc["error"]["message"] and doc["error"]["hint"]
+
+
+def test_report_render_writes_all_three(capsys, issued, tmp_path):
+    code, written = _run(capsys, "report", "render", issued["jws_path"], "--out", str(tmp_path / "r"),
+                         "--base-url", "https://shop.example", "--json")
+    assert code == 0 and sorted(written) == ["html", "pdf", "png"]
+    assert "https://shop.example/r/" + issued["report_id"] in open(written["html"], encoding="utf-8").read()
