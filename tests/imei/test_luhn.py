@@ -93,3 +93,30 @@ def test_added_check_digit_always_validates(body):
     full = ours.add_check_digit(body)
     assert ours.is_valid_imei(full) and stdnum.luhn.is_valid(full)
     assert full[:14] == body
+
+
+# The cases of python-stdnum's tests/test_imei.doctest (its detailed doctests, not shipped in the
+# wheel), as a table: (function, input, kwargs, expected).
+STDNUM_DETAILED_CASES = [
+    ("validate", "49-015420-323751", {}, "49015420323751"),
+    ("validate", "35-209900-176148-1", {}, "352099001761481"),
+    ("validate", "35-209900-176148-23", {}, "3520990017614823"),
+    ("validate", "350077-52-323751-3", {}, "350077523237513"),
+    ("validate", "354178036859789", {}, "354178036859789"),
+    ("imei_type", "35686800-004141-20", {}, "IMEISV"),
+    ("imei_type", "35-417803-685978-9", {}, "IMEI"),
+    ("imei_type", "35-417803-685978-2", {}, None),
+    ("imei_type", "3568680000414120", {}, "IMEISV"),
+    ("format", "354178036859789", {}, "35-417803-685978-9"),
+    ("format", "35417803685978", {}, "35-417803-685978"),
+    ("format", "354178036859786", {"add_check_digit": True}, "35-417803-685978-6"),
+    ("format", "35417803685978", {"add_check_digit": True}, "35-417803-685978-9"),
+    ("format", "35686800-004141", {"add_check_digit": True}, "35-686800-004141-8"),
+    ("format", "35686800-004141-20", {"add_check_digit": True}, "35-686800-004141-20"),
+]
+
+
+@pytest.mark.parametrize("function, number, kwargs, expected", STDNUM_DETAILED_CASES)
+def test_stdnum_detailed_doctest_cases(function, number, kwargs, expected):
+    assert getattr(our_luhn, function)(number, **kwargs) == expected
+    assert getattr(stdnum.imei, function)(number, **kwargs) == expected      # the oracle agrees
