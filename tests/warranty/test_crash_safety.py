@@ -12,6 +12,7 @@ from pathlib import Path
 
 from station.report import default_keyring, verify_report
 from station.warranty import WarrantyRegistry
+from tests.report.sample import make_inspection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +77,35 @@ def test_sigkill_mid_issue_leaves_every_report_with_its_warranty():
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         for (jws,) in conn.execute("SELECT jws FROM reports"):
             verify_report(jws)
+
+
+KILL_INSIDE_TRANSACTION = """
+import os, signal, sys
+from station.warranty import WarrantyRegistry, issue_report_and_warranty
+from station.warranty import registry as registry_module
+from tests.report.sample import make_inspection
+real_audit = registry_module.WarrantyRegistry.audit
+calls = {"n": 0}
+def audit_then_die(conn, *args):
+    real_audit(conn, *args)        # report, warranty, IMEIs and audit row are written...
+    calls["n"] += 1
+    if calls["n"] == int(sys.argv[1]):
+        os.kill(os.getpid(), signal.SIGKILL)   # ...and the process dies before COMMIT
+registry_module.WarrantyRegistry.audit = staticmethod(audit_then_die)
+registry = WarrantyRegistry()
+for seed in range(50, 60):
+    issue_report_and_warranty(make_inspection(seed), registry=registry, render=False)
+"""
+
+
+def test_sigkill_between_the_inserts_and_commit_leaves_neither():
+    default_keyring().signing_key()
+    proc = subprocess.run([sys.executable, "-c", KILL_INSIDE_TRANSACTION, "4"], cwd=ROOT, env=os.environ.copy(),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with WarrantyRegistry() as registry:
+        assert registry.integrity() == "ok"
+        assert registry.counts() == {"reports": 3, "warranties": 3, "claims": 0, "audit": 3}
+        # the 4th phone was never registered, under either of its keys
+        phone = make_inspection(53)["phone"]
+        assert registry.lookup(imei=phone["imeis"][0]) == [] and registry.lookup(serial=phone["serial"]) == []
