@@ -54,14 +54,18 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def _raw_echo_batch(fd: int, count: int) -> float:
-    start = time.perf_counter()
+def _raw_echo_batch(fd: int, count: int, cpu: dict | None = None, echo_pid: int = 0) -> float:
+    start, cpu_start, echo_start = time.perf_counter(), time.process_time(), _proc_cpu_s(echo_pid)
     for _ in range(count):
         os.write(fd, ECHO_LINE)
         got = b""
         while not got.endswith(b"\n"):
             got += os.read(fd, 4096)
-    return count / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    if cpu is not None:
+        cpu["echo_client"].append((time.process_time() - cpu_start) / count)
+        cpu["echo_server"].append((_proc_cpu_s(echo_pid) - echo_start) / count)
+    return count / wall
 
 
 def _open_raw(path: str) -> int:
@@ -109,10 +113,10 @@ def run(quick: bool) -> dict:
                 cpu: dict[str, list[float]] = {"driver": [], "sim": []}
                 _raw_echo_batch(fd, max(10, count // 10))     # warm-up both
                 _rig_batch(rig, max(10, count // 10), cpu, rig_proc.pid)
-                cpu = {"driver": [], "sim": []}
+                cpu = {"driver": [], "sim": [], "echo_client": [], "echo_server": []}
                 raw_rates, rig_rates = [], []
                 for _ in range(batches):
-                    raw_rates.append(_raw_echo_batch(fd, count))
+                    raw_rates.append(_raw_echo_batch(fd, count, cpu, echo_proc.pid))
                     rig_rates.append(_rig_batch(rig, count, cpu, rig_proc.pid))
                 stats = rig.stats.to_dict()
         finally:
@@ -132,6 +136,7 @@ def run(quick: bool) -> dict:
         # typed result, traffic log) and of the simulated firmware's process, per round trip.
         "driver_cpu_us_per_round_trip": round(statistics.median(cpu["driver"]) * 1e6, 1),
         "sim_cpu_us_per_round_trip": round(statistics.median(cpu["sim"]) * 1e6, 1),
-        "raw_echo_us_per_round_trip": round(1e6 / raw, 1),
+        "raw_echo_client_cpu_us_per_round_trip": round(statistics.median(cpu["echo_client"]) * 1e6, 1),
+        "raw_echo_server_cpu_us_per_round_trip": round(statistics.median(cpu["echo_server"]) * 1e6, 1),
         "command": "STATUS (typed driver call) vs same-length raw line echo",
     }
