@@ -67,6 +67,7 @@ def props_for(scenario: Scenario) -> dict[str, str]:
         "ro.frp.pst": "/dev/block/bootdevice/by-name/frp",
         "ro.telephony.default_network": "10",
         "persist.sys.timezone": "Asia/Shanghai",
+        "persist.radio.multisim.config": "dsds" if len(scenario.imeis) > 1 else "ssss",
         "sys.boot_completed": "1",
     }
 

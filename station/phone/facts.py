@@ -70,9 +70,14 @@ def _run(device: ShellDevice, command: str) -> tuple[int, str]:
     return code, out if code == 0 else out + err
 
 
-def read_imeis(device: ShellDevice, sdk: int | None, notes: list[str]) -> list[str]:
+def sim_slots(props: dict[str, str]) -> tuple[int, ...]:
+    """Slots to read: `persist.radio.multisim.config` says ssss (single) or dsds/dsda (dual)."""
+    return (0,) if props.get("persist.radio.multisim.config", "").lower() == "ssss" else (0, 1)
+
+
+def read_imeis(device: ShellDevice, sdk: int | None, notes: list[str], slots: tuple[int, ...] = (0, 1)) -> list[str]:
     found: list[str] = []
-    for slot in (0, 1):
+    for slot in slots:
         for command in parcel.commands_for(sdk, slot):
             _, out = _run(device, command)
             imei = parcel.imei_from_parcel(out)
@@ -126,7 +131,7 @@ def read_facts(device: ShellDevice) -> PhoneFacts:
         imeis = [i for i in tradein.imeis if is_valid_imei(i)]
         imei_source = "tradein"
     else:
-        imeis = read_imeis(device, sdk, notes)
+        imeis = read_imeis(device, sdk, notes, sim_slots(p))
         imei_source = "iphonesubinfo" if imeis else None
     if not imeis:
         notes.append("no IMEI readable over USB: read it from the *#06# screen")

@@ -89,6 +89,13 @@ def test_wm_size(text, size):
     assert props.parse_wm_size(text) == size
 
 
+@pytest.mark.parametrize("config, slots", [("ssss", (0,)), ("dsds", (0, 1)), ("dsda", (0, 1)), (None, (0, 1))])
+def test_sim_slots_from_multisim_config(config, slots):
+    from station.phone.facts import sim_slots
+
+    assert sim_slots({} if config is None else {"persist.radio.multisim.config": config}) == slots
+
+
 def test_accounts_and_frp():
     text = "Accounts: 2\n    Account {name=a@gmail.com, type=com.google}\n    Account {name=x, type=com.whatsapp}\n"
     assert props.parse_account_types(text) == ["com.google", "com.whatsapp"]
