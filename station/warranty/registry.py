@@ -238,6 +238,16 @@ class WarrantyRegistry:
         row = self.conn.execute("SELECT jws FROM reports WHERE report_id = ?", (report_id,)).fetchone()
         return row[0] if row else None
 
+    def verified_report(self, report_id: str):
+        """The stored report, signature checked (station.report.Verified); raises VerificationFailed
+        if the stored text was tampered with, BadInput if there is no such report."""
+        from station.report import verify_report
+
+        jws = self.report_jws(report_id)
+        if jws is None:
+            raise BadInput(f"no report {report_id} in the registry", "check the id on the report or QR code")
+        return verify_report(jws)
+
     def claims(self, warranty_id: str) -> list[dict]:
         rows = self._query("SELECT * FROM claims WHERE warranty_id = ? ORDER BY opened_at, claim_id",
                            [warranty_id])

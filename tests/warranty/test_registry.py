@@ -202,3 +202,20 @@ def test_threads_sharing_one_registry_issue_safely(registry):
     for thread in threads:
         thread.join()
     assert errors == [] and registry.counts()["warranties"] == 8
+
+
+def test_verified_report_catches_a_tampered_stored_copy(registry, issue):
+    from station.report import VerificationFailed
+
+    issued = issue(30)
+    assert registry.verified_report(issued.report_id).payload["report_id"] == issued.report_id
+    # Someone with raw database access drops the guard trigger and edits the stored text.
+    registry.conn.execute("DROP TRIGGER reports_verbatim")
+    jws = registry.report_jws(issued.report_id)
+    header, payload, sig = jws.split(".")
+    forged = f"{header}.{payload[:40]}{'B' if payload[40] != 'B' else 'C'}{payload[41:]}.{sig}"
+    registry.conn.execute("UPDATE reports SET jws = ? WHERE report_id = ?", (forged, issued.report_id))
+    with pytest.raises(VerificationFailed):
+        registry.verified_report(issued.report_id)
+    with pytest.raises(BadInput, match="no report"):
+        registry.verified_report("R20990101-0000000000")
