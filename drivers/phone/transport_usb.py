@@ -20,8 +20,11 @@ from drivers.phone.message import HEADER_SIZE, MAX_PAYLOAD
 from drivers.phone.transport import Transport, TransportTimeout
 
 ADB_CLASS, ADB_SUBCLASS, ADB_PROTOCOL = 0xFF, 0x42, 0x01
-# Interface classes a phone shows when debugging is off: still image/PTP, MTP (vendor or 0x06), CDC.
-PHONE_HINT_CLASSES = {0x06, 0x02, 0x0A}
+# A phone with debugging off still enumerates: MTP/PTP (interface class 0x06), or at least its
+# maker's vendor id. CDC serial devices (the rig itself) must not be mistaken for a phone.
+STILL_IMAGE_CLASS = 0x06
+ANDROID_VENDOR_IDS = {0x18D1, 0x04E8, 0x2717, 0x12D1, 0x2A70, 0x22D9, 0x2D95, 0x22B8, 0x1004, 0x0FCE, 0x0BB4,
+                      0x17EF, 0x19D2, 0x05C6, 0x0E8D, 0x1EBF, 0x2A45, 0x29A9}
 LIBUSB_ERROR_ACCESS, LIBUSB_ERROR_NO_DEVICE, LIBUSB_ERROR_BUSY = -3, -4, -6
 
 
@@ -112,8 +115,8 @@ class UsbTransport(Transport):
             adb = [d for d in adb if _serial_of(d) == serial]
         if adb:
             return adb[0]
-        phones = [d for d in devices if any(i.bInterfaceClass in PHONE_HINT_CLASSES or i.bInterfaceClass == 0xFF
-                                            for c in d for i in c)]
+        phones = [d for d in devices if d.idVendor in ANDROID_VENDOR_IDS
+                  or any(i.bInterfaceClass == STILL_IMAGE_CLASS for c in d for i in c)]
         if phones and not serial:
             raise DebuggingOff(
                 "a phone is connected but offers no ADB interface: USB debugging is off",

@@ -82,3 +82,23 @@ def test_unplugged_mid_command_over_usb():
     with pytest.raises(PhoneDisconnected):
         device.shell("dumpsys battery")
     device.close()
+
+
+def test_a_serial_device_alone_is_not_mistaken_for_a_phone_with_debugging_off():
+    from types import SimpleNamespace
+
+    class RigOnlyBackend(SimUsbBackend):
+        """A CDC-ACM serial device (like the rig's controller) and no phone."""
+
+        def get_device_descriptor(self, dev):
+            desc = super().get_device_descriptor(dev)
+            desc.idVendor, desc.idProduct = 0x1209, 0x0001
+            return desc
+
+        def _interfaces(self):
+            return [SimpleNamespace(bLength=9, bDescriptorType=4, bInterfaceNumber=0, bAlternateSetting=0,
+                                    bNumEndpoints=0, bInterfaceClass=0x02, bInterfaceSubClass=0x02,
+                                    bInterfaceProtocol=0x01, iInterface=0, extra_descriptors=[])]
+
+    with pytest.raises(PhoneNotFound):
+        open_phone("usb://", backend=RigOnlyBackend("default"))
