@@ -81,7 +81,13 @@ def issue_report_and_warranty(inspection: dict, *, sale_date: date | str | None 
         if own:
             registry.close()
     jws_path = subdir("reports") / f"{report_id}.jws"
-    _write_atomic(jws_path, jws + "\n")
+    try:
+        _write_atomic(jws_path, jws + "\n")
+    except OSError as exc:
+        # The warranty is committed: raising now would invite a second issue for the same phone.
+        # The registry holds the report verbatim; report_path() writes the file again later.
+        log.error("report %s issued but %s could not be written (%s); free disk space: the file is "
+                  "re-written from the registry when the report is next asked for", report_id, jws_path, exc)
     issued = IssuedReport(report_id=report_id, warranty_id=warranty_id, start=start, end=end,
                           jws_path=jws_path, public_key_path=ring.public_key_path(key.kid), key_id=key.kid,
                           verify_url=verify_url(report_id), report=report)
