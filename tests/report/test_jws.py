@@ -102,3 +102,20 @@ def test_spare_bits_in_the_last_character_are_refused(token):
     assert _b64decode(altered.rsplit(".", 1)[1]) == _b64decode(sig)  # same bytes to a lenient decoder
     with pytest.raises(VerificationFailed, match="canonical"):
         verify_report(altered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet="ABCxyz019-_.=+/ \n{}\"", max_size=200).map(str.encode))
+def test_arbitrary_input_is_only_ever_invalid_never_a_crash(blob):
+    with pytest.raises(VerificationFailed):
+        verify_report(blob)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_public_key_parser_says_bad_input_for_junk(text):
+    from station.errors import BadInput
+    from station.report import load_public_key
+
+    with pytest.raises(BadInput):
+        load_public_key(text)
