@@ -21,7 +21,8 @@ from serial.serialutil import SerialException
 from drivers.rig import commands as cmd
 from drivers.rig.codec import (SEQ_MODULO, Event, LineSplitter, Reply, Resend, decode_rig_line,
                                encode_request)
-from drivers.rig.errors import CorruptLine, RigCommandError, RigDisconnected, RigTimeout
+from drivers.rig.errors import (CorruptLine, RigCommandError, RigDisconnected, RigProtocolError,
+                                RigTimeout)
 from drivers.rig.models import (Calibration, Identity, PortReading, RigEvent, RigStats, RigStatus,
                                 SelftestResult, StrobeResult, TrayState)
 from drivers.rig.readturn import ReadTurn
@@ -31,6 +32,7 @@ from drivers.rig.transport import SerialTransport
 log = logging.getLogger(__name__)
 
 _BROKEN = object()        # reply-queue marker: the port failed
+PROTOCOL_VERSION = 1      # firmware_specs/rig-controller.md
 
 
 class RigClient:
@@ -296,8 +298,10 @@ class RigClient:
                 return None
             self._log.write(">", line)
             transport.write(line)
-        except (SerialException, OSError):
-            return None   # the reader sees the same failure and starts reconnecting
+        except (SerialException, OSError) as exc:
+            if self._turn.is_host():
+                self._on_broken(exc)     # we hold the port: report it and hand it back
+            return None                  # else the reader meets the same failure and reconnects
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -390,7 +394,12 @@ def open_rig(url: str, *, check: bool = True, **options) -> RigClient:
     rig = RigClient(url, **options)
     if check:
         try:
-            rig.identify()
+            identity = rig.identify()
+            if identity.protocol != PROTOCOL_VERSION:
+                raise RigProtocolError(
+                    f"the rig at {url} speaks protocol {identity.protocol}, this driver speaks "
+                    f"{PROTOCOL_VERSION} (firmware {identity.firmware})",
+                    "update the station software or the rig firmware so that they match")
         except BaseException:
             rig.close()
             raise

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from drivers.rig import RigCommandError, open_rig
+from drivers.rig import RigCommandError, RigProtocolError, open_rig
 from drivers.rig.codec import decode_rig_line, encode_event, encode_ok, encode_request
 from drivers.rig.sim.device import PARTIAL_LINE_TIMEOUT_S, SimDevice
 from drivers.rig.sim.faults import FaultPlan
@@ -56,7 +56,8 @@ class ScriptedSocketRig:
     """A TCP peer speaking raw protocol bytes: answers each request with a canned ok line
     and sends whatever event lines the test pushes. Exercises socket:// and the reader."""
 
-    def __init__(self) -> None:
+    def __init__(self, proto: int = 1) -> None:
+        self.proto = proto
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self.conn: socket.socket | None = None
@@ -79,7 +80,7 @@ class ScriptedSocketRig:
                 line, _, pending = pending.partition(b"\n")
                 seq = int(line.split(b" ")[0][1:])
                 self.conn.sendall(encode_ok(seq, {"model": "IR-1", "fw": "1.4.0", "serial": "S1",
-                                                  "proto": 1}))
+                                                  "proto": self.proto}))
 
     def push(self, data: bytes) -> None:
         self.ready.wait(3)
@@ -89,6 +90,16 @@ class ScriptedSocketRig:
         for sock in (self.conn, self.server):
             if sock is not None:
                 sock.close()
+
+
+def test_a_rig_speaking_another_protocol_version_is_refused():
+    peer = ScriptedSocketRig(proto=2)
+    try:
+        with pytest.raises(RigProtocolError) as info:
+            open_rig(f"socket://127.0.0.1:{peer.port}")
+        assert "protocol 2" in info.value.message and "update" in info.value.hint
+    finally:
+        peer.close()
 
 
 def test_lost_events_are_reported_as_missed_and_repeats_dropped():
