@@ -96,3 +96,15 @@ def test_phone_sim_dials_star_hash_06_and_camera_sim_photographs_it(scenario, ve
     assert screen["imeis"] == truth.imeis_on_screen
     result = cross_check(facts.imeis, screen["imeis"], brand=facts.brand, model=facts.model)
     assert result["verdict"] == verdict == truth.expected["imei"]
+
+
+def test_a_qr_code_imei_is_found_by_the_thorough_pass():
+    code = np.asarray(zxingcpp.create_barcode("357537080123458", zxingcpp.BarcodeFormat.QRCode).to_image(scale=8))
+    photo = np.full((900, 900), 255, np.uint8)
+    photo[200:200 + code.shape[0], 200:200 + code.shape[1]] = code
+    assert read_imeis_from_image(photo)["imeis"] == ["357537080123458"]
+
+
+def test_bgr_photos_are_accepted():
+    gray = photo_of_imei_screen(["357537080123458"], 5)
+    assert read_imeis_from_image(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR))["imeis"] == ["357537080123458"]
