@@ -23,10 +23,10 @@ def grade_face(face: str, frames: dict, mm_per_px: float) -> list[dict]:
     """All defects found on one face, in mm from the face's top-left corner."""
     stack = straighten_face(face, frames, mm_per_px)
     edge = face in EDGE_FACES
-    lines, line_mask = find_lines(stack, edge)
+    scuffs, scuff_mask = find_scuffs(stack, edge)
+    lines, line_mask = find_lines(stack, edge, scuff_mask)
     grown = cv2.dilate(line_mask, np.ones((5, 5), np.uint8))
-    relief, relief_mask = find_relief(stack, edge, grown)
-    scuffs = find_scuffs(stack, edge, line_mask | relief_mask)
+    relief, _ = find_relief(stack, edge, grown)
     return lines + relief + scuffs
 
 

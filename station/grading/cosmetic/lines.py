@@ -33,6 +33,7 @@ CRACK_TOP_RATIO = 0.45       # a crack is as visible under the top light as unde
 CRACK_MIN_TOP_STRENGTH = 1.5  # grey·mm under the top light: fainter marks are not cracks
 CRACK_MIN_MM = 5.0           # a crack shorter than this (all fragments) is not reported as one
 CRACK_MERGE_MM = 3.0         # fragments of one crack closer than this are one crack
+IN_SCUFF_FRACTION = 0.5      # a "line" mostly inside a scuffed patch is part of the scuff
 GLASS_FACES = ("front", "back")
 
 
@@ -91,8 +92,11 @@ def width_class(strength: float) -> str:
     return "light" if strength < LIGHT_MAX_STRENGTH else "deep"
 
 
-def find_lines(stack: FaceStack, edge: bool) -> tuple[list[dict], np.ndarray]:
-    """Scratches and cracks on one face (mm on the face), plus a mask of the pixels they cover."""
+def find_lines(stack: FaceStack, edge: bool, scuffs: np.ndarray | None = None) -> tuple[list[dict], np.ndarray]:
+    """Scratches and cracks on one face (mm on the face), plus a mask of the pixels they cover.
+
+    Bright marks lying mostly inside a scuffed patch (`scuffs` mask) are the scuff's texture.
+    """
     mpp = stack.mm_per_px
     mask = interior(stack, MARGIN_MM["edge" if edge else "face"])
     combined, pairs = line_response(stack)
@@ -113,6 +117,8 @@ def find_lines(stack: FaceStack, edge: bool) -> tuple[list[dict], np.ndarray]:
         length_px, width_px = max(rw, rh), max(min(rw, rh), 1.0)
         if length_px * mpp < MIN_LINE_MM or length_px * length_px / area < MIN_ELONGATION:
             continue         # short, or a blob (scuff texture, dust) rather than a line
+        if scuffs is not None and scuffs[ys, xs].mean() > IN_SCUFF_FRACTION:
+            continue
         covered[ys, xs] = 1
         pad = 3
         bx, by = max(x - pad, 0), max(y - pad, 0)

@@ -25,8 +25,9 @@ ON_LINE_FRACTION = 0.5       # relief lying mostly on a found line is that line'
 MISSING_MIN_AREA_MM2 = 8.0   # a cavity this large is a part that is gone (lens cover, button)
 MISSING_DARK_RATIO = 0.6     # ... and it is this much darker than the body under the top light
 SCUFF_LEVEL = 7.0            # grey levels above the face's own raking-light level
+SCUFF_RIM_GAIN = 1.2         # worn paint fades out at its rim below SCUFF_LEVEL (calibrated on tuning seeds)
 SCUFF_MIN_AREA_MM2 = 2.0
-SCUFF_MAX_ELONGATION = 4.0   # longer thinner bright marks are lines, not scuffs
+SCUFF_MIN_WIDTH_MM = 1.6     # narrower bright marks are lines, not scuffs
 BACKGROUND_MM = 15.0         # scale of lighting ramps removed before looking for scuffs
 MARGIN_MM = {"face": 1.0, "edge": 0.5}
 
@@ -104,28 +105,32 @@ def find_relief(stack: FaceStack, edge: bool, lines: np.ndarray | None = None) -
     return found, covered
 
 
-def find_scuffs(stack: FaceStack, edge: bool, exclude: np.ndarray) -> list[dict]:
-    """Broad patches that scatter raking light from every side (worn paint, scuffed finish)."""
+def find_scuffs(stack: FaceStack, edge: bool) -> tuple[list[dict], np.ndarray]:
+    """Broad patches that scatter raking light from every side (worn paint, scuffed finish).
+
+    The mean of the raking lights cancels relief; an opening with a SCUFF_MIN_WIDTH_MM disc then
+    removes lines (even a deep scratch is far narrower), leaving only broad patches.
+    """
     imgs, mpp = stack.images, stack.mm_per_px
+    covered = np.zeros(stack.mask.shape, np.uint8)
     raking = [imgs[light] for light in ("n", "e", "s", "w") if light in imgs]
     if len(raking) < 2:
-        return []
+        return [], covered
     mean = np.mean(raking, axis=0).astype(np.float32)
-    residual = _smooth(mean - _background(mean, mpp), 0.5, mpp)
-    mask = interior(stack, MARGIN_MM["edge" if edge else "face"] + 0.5)
-    grow = max(3, int(round(1.0 / mpp)) | 1)
-    exclude = cv2.dilate(exclude, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
-    patch = ((residual > SCUFF_LEVEL) & (mask > 0) & (exclude == 0)).astype(np.uint8)
+    residual = _smooth(mean - _background(mean, mpp), 0.3, mpp)
+    mask = interior(stack, MARGIN_MM["edge" if edge else "face"] + 0.3)
+    patch = ((residual > SCUFF_LEVEL) & (mask > 0)).astype(np.uint8)
+    size = max(3, int(round(SCUFF_MIN_WIDTH_MM / mpp)) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    patch = cv2.morphologyEx(patch, cv2.MORPH_CLOSE, disc)
+    patch = cv2.morphologyEx(patch, cv2.MORPH_OPEN, disc)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
     scuffs = []
     for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        area_mm2 = area * mpp * mpp
+        area_mm2 = stats[i][4] * mpp * mpp * SCUFF_RIM_GAIN
         if area_mm2 < SCUFF_MIN_AREA_MM2:
             continue
-        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
-        (_, _), (rw, rh), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
-        if max(rw, rh) / max(min(rw, rh), 1.0) > SCUFF_MAX_ELONGATION:
-            continue
-        scuffs.append({"kind": "scuff", "face": stack.face, **_box(stats[i], mpp), "area_mm2": round(area_mm2, 1)})
-    return scuffs
+        x, y, w, h = stats[i][:4]
+        covered[y:y + h, x:x + w] |= (labels[y:y + h, x:x + w] == i).astype(np.uint8)
+        scuffs.append({"kind": "scuff", "face": stack.face, **_box(stats[i], mpp), "area_mm2": round(float(area_mm2), 1)})
+    return scuffs, covered
