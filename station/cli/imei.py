@@ -42,7 +42,7 @@ def run_check(args) -> int:
     numbers = [describe(n) for n in args.imeis]
     blocklist = CsvBlocklist(args.blocklist)
     verdict = cross_check([n["imei"] if n["valid"] else n["input"] for n in numbers], args.screen,
-                          brand=args.brand, model=args.model, blocklist=blocklist)
+                          brand=args.brand, model=args.model, blocklist=blocklist, usb_label="given")
     if args.model is None:
         # without a reported model there is nothing to cross-check the TAC against
         verdict["reasons"] = [r for r in verdict["reasons"] if not r.startswith("TAC ")]

@@ -9,7 +9,7 @@ vouch for). Output is the inspection dict's ``imei`` section: {verdict, reasons,
 from __future__ import annotations
 
 from station.imei.blocklist import BlocklistProvider
-from station.imei.luhn import compact, is_valid_imei, mask, to_imei, is_valid
+from station.imei.luhn import compact, is_valid, is_valid_imei, mask, to_imei
 from station.imei.tac import lookup, model_matches
 
 
@@ -28,20 +28,21 @@ def _clean(imeis: list[str] | None, label: str, reasons: list[str]) -> list[str]
 
 
 def cross_check(usb_imeis: list[str] | None, screen_imeis: list[str] | None, *, brand: str | None,
-                model: str | None, blocklist: BlocklistProvider | None = None) -> dict:
+                model: str | None, blocklist: BlocklistProvider | None = None, usb_label: str = "USB") -> dict:
+    """`usb_label` names the first source in reasons (the CLI passes typed-in numbers there)."""
     reasons: list[str] = []
     notes: list[str] = []
-    usb = _clean(usb_imeis, "USB", reasons)
+    usb = _clean(usb_imeis, usb_label, reasons)
     screen = _clean(screen_imeis, "screen", reasons)
     if usb and screen and set(usb) != set(screen):
         only_usb, only_screen = sorted(set(usb) - set(screen)), sorted(set(screen) - set(usb))
-        reasons.append("the IMEIs on the *#06# screen differ from those the phone reports over USB "
-                       f"(USB only: {', '.join(only_usb) or '-'}; screen only: {', '.join(only_screen) or '-'})")
+        reasons.append(f"the IMEIs on the *#06# screen differ from the {usb_label} IMEIs "
+                       f"({usb_label} only: {', '.join(only_usb) or '-'}; screen only: {', '.join(only_screen) or '-'})")
     all_imeis = usb + [i for i in screen if i not in usb]
     if not all_imeis:
         reasons.append("no valid IMEI from any source")
     elif not usb or not screen:
-        notes.append(f"only one source ({'USB' if usb else 'screen'}); the other gave no IMEI")
+        notes.append(f"only one source ({usb_label if usb else 'screen'}); the other gave no IMEI")
     tac_models = []
     for imei in all_imeis:
         entry = lookup(imei)
