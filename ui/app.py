@@ -31,8 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def make_window(settings: AppSettings, *, auto_operator: bool = False, persist: bool = True) -> MainWindow:
-    controller = InspectionController(settings, auto_operator=auto_operator)
+def make_window(settings: AppSettings, *, auto_operator: bool = False, auto_issue: bool = False,
+                persist: bool = True) -> MainWindow:
+    controller = InspectionController(settings, auto_operator=auto_operator, auto_issue=auto_issue)
     overlay = OverlayService(controller.bus, port=settings.overlay_port)
     window = MainWindow(settings, controller, overlay, WarrantyDesk(), persist=persist)
     controller.setParent(window)
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings.language = args.lang
     install_language(settings.language)
-    window = make_window(settings, auto_operator=args.sim and not args.manual, persist=not args.sim)
+    hands_free = args.sim and not args.manual
+    window = make_window(settings, auto_operator=hands_free, auto_issue=hands_free, persist=not args.sim)
     window.show()
     if args.overlay:
         window.broadcast.overlay.start()

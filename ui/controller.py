@@ -19,7 +19,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from station.inspection.events import EventBus, InspectionEvent
@@ -74,11 +74,14 @@ class InspectionController(QObject):
     preview_frame = Signal(QImage, object)
     preview_error = Signal(object)
 
-    def __init__(self, settings: AppSettings, auto_operator: bool = False,
+    def __init__(self, settings: AppSettings, auto_operator: bool = False, auto_issue: bool = False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.auto_operator = auto_operator
+        self.auto_issue = auto_issue          # the hands-free demo issues by itself, after a pause
+        self.awaiting_issue = False
+        self.issued: dict | None = None
         # One bus for the app's lifetime: the overlay server and the GUI subscribe once.
         self.bus = EventBus()
         self._bridge = EventBridge(self)
@@ -128,19 +131,21 @@ class InspectionController(QObject):
             return False
         self.events = []
         self.record = None
+        self.issued = None
+        self.awaiting_issue = False
         self._begin("inspect")
         self._send({"cmd": "start", "settings": asdict(self.settings)})
         return True
 
     def can_issue(self) -> bool:
-        record = self.record
-        return bool(not self._busy and record and record.get("complete") and not record.get("report"))
+        """The inspection has measured everything and waits for the go to sign (F9)."""
+        return self._busy and self.awaiting_issue and self.issued is None
 
     def issue(self, order_id: str | None = None) -> bool:
-        """Sign the report and register the warranty for the finished inspection (F9)."""
+        """Sign the report and register the warranty for this inspection (F9)."""
         if not self.can_issue():
             return False
-        self._begin("issue")
+        self.awaiting_issue = False
         self._send({"cmd": "issue", "order_id": order_id or None})
         return True
 
@@ -196,6 +201,14 @@ class InspectionController(QObject):
 
     def _on_event(self, event: InspectionEvent) -> None:
         self.events.append(event)
+        if event.kind == "step_progress" and (event.data or {}).get("awaiting_issue"):
+            self.awaiting_issue = True
+            if self.auto_issue:
+                QTimer.singleShot(1500, self.issue)
+        elif event.kind == "report_issued":
+            self.issued = dict(event.data or {})
+        elif event.kind in ("finished", "cancelled", "step_failed"):
+            self.awaiting_issue = False
         self.event.emit(event)
 
     def _on_message(self, msg: dict) -> None:

@@ -5,8 +5,8 @@ some of it holds Python's interpreter lock for tens of milliseconds at a time; i
 that freezes the event loop however the threads are arranged. In its own process it cannot.
 
 Protocol: JSON lines. stdin (from the app):
-  {"cmd": "start", "settings": {...}}          run the measuring steps (ui.workflow_adapter phase 1)
-  {"cmd": "issue", "order_id": "..."}          sign + warranty for the last complete inspection
+  {"cmd": "start", "settings": {...}}          run an inspection (ui.workflow_adapter)
+  {"cmd": "issue", "order_id": "..."}          the streamer's go for the report + warranty (F9)
   {"cmd": "next"} | {"cmd": "cancel"} | {"cmd": "auto", "on": true}
   {"cmd": "preview", "on": true, "fps": 5}     live camera preview (JPEG, panel corners)
   {"cmd": "quit"}
@@ -50,6 +50,7 @@ class Engine:
         self._stop = False
         self._work: threading.Thread | None = None
         self.record = None
+        self.gate = None
         self._preview: threading.Thread | None = None
         self._preview_on = threading.Event()
         self._preview_fps = 5.0
@@ -67,7 +68,8 @@ class Engine:
             self.settings = AppSettings(**msg.get("settings", {}))
             self._launch("inspect", self._inspect)
         elif cmd == "issue":
-            self._launch("issue", lambda: self._issue(msg.get("order_id")))
+            if self.gate is not None:
+                self.gate.open(msg.get("order_id"))
         elif cmd == "next":
             if self.operator is not None:
                 self.operator.next()
@@ -123,17 +125,9 @@ class Engine:
     def _inspect(self):
         from ui import workflow_adapter
 
-        return workflow_adapter.run_inspection(self.settings, self.bus, self.operator, lambda: self._stop)
-
-    def _issue(self, order_id: str | None):
-        from station.errors import BadInput
-        from ui import workflow_adapter
-
-        if self.record is None:
-            raise BadInput("there is no finished inspection to issue a report for",
-                           "run an inspection first (F5)")
-        return workflow_adapter.issue_report(self.settings, self.bus, self.operator, lambda: self._stop,
-                                             self.record, order_id)
+        self.gate = workflow_adapter.IssueGate()
+        return workflow_adapter.run_inspection(self.settings, self.bus, self.operator, lambda: self._stop,
+                                               self.gate)
 
     # -- preview ---------------------------------------------------------------------------
     CAPTURE_STEPS = ("imei", "screen", "cosmetic")

@@ -116,6 +116,9 @@ class InspectTab(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(split)
 
+        # The tab itself takes keyboard focus, so Space/N reach the shortcuts rather than a text
+        # field (the order id field keeps its spaces while it has focus).
+        self.setFocusPolicy(Qt.StrongFocus)
         controller.event.connect(self.on_event)
         controller.state_changed.connect(self.on_state)
         controller.error.connect(self.on_error)
@@ -151,6 +154,7 @@ class InspectTab(QWidget):
         self.phone_label.setText("")
         self._last_prompt = None
         self.say(QCoreApplication.translate("InspectTab", "Starting…"))
+        self.setFocus()
         self.controller.start()
 
     def next(self) -> None:
@@ -177,6 +181,10 @@ class InspectTab(QWidget):
         kind, step, data = event.kind, event.step, event.data or {}
         if kind == "step_started" and step:
             self.steps.set_status(step, "running")
+        elif kind == "step_progress" and step and data.get("awaiting_issue"):
+            self.steps.set_status(step, "pending")
+            self.say(QCoreApplication.translate(
+                "InspectTab", "Inspection complete — press F9 to issue the report and warranty"), "prompt")
         elif kind == "step_progress" and step:
             fraction = data.get("fraction")
             if fraction is None and data.get("total"):

@@ -113,6 +113,11 @@ class MainWindow(QMainWindow):
         self.controller.wait(15000)
         self.broadcast.overlay.stop()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.tabs.currentWidget() is self.inspect:
+            self.inspect.setFocus()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.shutdown()
         super().closeEvent(event)

@@ -73,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     window.inspect.start_preview()
     pump(1.0)
     window.inspect.start()
-    wait_for(lambda: not controller.running, args.timeout)
+    wait_for(lambda: controller.can_issue() or not controller.running, args.timeout)
     if controller.can_issue():
-        controller.issue("ORD-20261124-001")
+        window.inspect.order_id.setText("ORD-20261124-001")
+        window.inspect.issue()
         wait_for(lambda: not controller.running, 120)
     pump(2.0)
     shoot(window.inspect, "inspect")

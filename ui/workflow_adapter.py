@@ -1,36 +1,60 @@
-"""How the app runs the station's inspection workflow (`station.inspection`), in two phases.
+"""How the app runs the station's inspection workflow (`station.inspection`).
 
-Phase 1 (Start) runs the measuring steps up to the verdict; phase 2 (Issue, F9) runs `sign` and
-`warranty` on the same persisted record — the state machine skips the steps already done — so the
-streamer decides when the report and warranty are issued, and a report only ever comes from a
-complete inspection. Both phases run on the caller's (worker) thread and publish on `bus`.
+One run of the state machine from `connect_rig` to `warranty`, with one change: the `sign` step
+first waits for the streamer's decision (F9 in the app, `IssueGate.open`). While it waits it
+publishes one `step_progress` with ``awaiting_issue: true``; the card on the stream keeps every
+grade, and Esc still cancels (measurements are kept, no report). A report is still only issued
+from a complete inspection: the station's own `sign` step checks that after the gate opens.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+import time
 from typing import Any, Callable
 
 from station.inspection.events import EventBus
 from ui.app_settings import AppSettings
 
-ISSUE_STEPS = ("sign", "warranty")
+GATED_STEP = "sign"
 
 
-def _build(settings: AppSettings, bus: EventBus, operator, *, resume_id: str | None = None,
-           order_id: str | None = None):
-    from station.inspection.machine import InspectionOptions
-    from station.inspection.steps import build_inspection
+class IssueGate:
+    """Opened once, from another thread, with the optional order id for the warranty."""
 
-    options = InspectionOptions(order_id=order_id or None)
-    return build_inspection(settings.rig_url, settings.phone_url, settings.camera_url, operator,
-                            bus=bus, options=options, resume_id=resume_id)
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.order_id: str | None = None
+
+    def open(self, order_id: str | None = None) -> None:
+        self.order_id = order_id or None
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        return self._event.wait(timeout)
 
 
-def _run(inspection, should_stop: Callable[[], bool]):
-    # Cancellation from the GUI: the controller's flag is polled by a tiny watcher so the state
-    # machine's own cancel() (thread-safe) stops it at the next safe point.
-    import threading
+def _gated(spec, gate: IssueGate):
+    original = spec.run
 
+    def run(ctx) -> Any:
+        if not ctx.inspection.missing:           # an incomplete inspection fails at once, as before
+            ctx.progress(0.0, awaiting_issue=True)
+            while not gate.wait(0.1):
+                # Waiting for the person is not the step's time: keep its deadline ahead.
+                ctx.deadline = time.monotonic() + spec.timeout_s
+                ctx.check()                      # raises when cancelled
+            if gate.order_id:
+                ctx.inspection.options.order_id = gate.order_id
+        return original(ctx)
+
+    return dataclasses.replace(spec, run=run)
+
+
+def _stop_watcher(inspection, should_stop: Callable[[], bool]) -> threading.Event:
+    # Cancellation from the app: a tiny watcher turns the flag into the state machine's own
+    # (thread-safe) cancel(), which stops it at the next safe point.
     done = threading.Event()
 
     def watch() -> None:
@@ -39,36 +63,24 @@ def _run(inspection, should_stop: Callable[[], bool]):
                 inspection.cancel()
                 return
 
-    watcher = threading.Thread(target=watch, name="cancel-watch", daemon=True)
-    watcher.start()
+    threading.Thread(target=watch, name="cancel-watch", daemon=True).start()
+    return done
+
+
+def run_inspection(settings: AppSettings, bus: EventBus, operator, should_stop: Callable[[], bool],
+                   gate: IssueGate) -> Any:
+    """The whole inspection on the configured devices; returns the InspectionRecord."""
+    from station.inspection.steps import build_inspection
+
+    inspection = build_inspection(settings.rig_url, settings.phone_url, settings.camera_url, operator,
+                                  bus=bus)
+    inspection.steps = [_gated(s, gate) if s.name == GATED_STEP else s for s in inspection.steps]
+    done = _stop_watcher(inspection, should_stop)
     try:
-        return inspection.run()
+        record = inspection.run()
     finally:
         done.set()
         inspection.devices.close()
-
-
-def run_inspection(settings: AppSettings, bus: EventBus, operator, should_stop) -> Any:
-    """Phase 1: every step before signing. Returns the InspectionRecord."""
-    inspection = _build(settings, bus, operator)
-    inspection.steps = [s for s in inspection.steps if s.name not in ISSUE_STEPS]
-    record = _run(inspection, should_stop)
-    if inspection.error is not None:
-        raise inspection.error
-    return record
-
-
-def issue_report(settings: AppSettings, bus: EventBus, operator, should_stop, record,
-                 order_id: str | None = None) -> Any:
-    """Phase 2: sign and store the report with its warranty, for a complete record."""
-    from station.errors import BadInput
-
-    if not record.is_complete():
-        raise BadInput("this inspection is not complete, so no report can be issued from it",
-                       "run the inspection to the verdict first (F5), then issue (F9)")
-    # Resuming from the saved record: the state machine skips every step already done.
-    inspection = _build(settings, bus, operator, resume_id=record.id, order_id=order_id)
-    record = _run(inspection, should_stop)
     if inspection.error is not None:
         raise inspection.error
     return record

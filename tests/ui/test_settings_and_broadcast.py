@@ -55,9 +55,8 @@ def test_key_fingerprint_shown_and_public_key_exported(qtbot, window_factory, tm
     assert tab.kid.text() == default_keyring().signing_key().kid
     out = tmp_path / "station.pem"
     tab.export_key(str(out))
-    qtbot.waitUntil(out.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: str(out) in tab.message.text(), timeout=20_000)
     assert out.read_text().startswith("-----BEGIN PUBLIC KEY-----")
-    assert str(out) in tab.message.text()
 
 
 def test_detected_ports_and_simulator_are_offered(qtbot, window_factory):

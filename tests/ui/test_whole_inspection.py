@@ -26,9 +26,9 @@ def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
     window = window_factory("default")
     tab, controller = window.inspect, window.controller
     press(qtbot, window, Qt.Key_F5)
-    qtbot.waitUntil(lambda: not controller.running, timeout=INSPECTION_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: controller.can_issue() or not controller.running, timeout=INSPECTION_TIMEOUT_MS)
     trail = [(e.kind, e.step, str(e.data)[:120]) for e in controller.events if e.kind != "step_progress"]
-    assert controller.state == "finished" and controller.record["complete"], trail[-8:]
+    assert controller.can_issue(), trail[-8:]
 
     # What the streamer sees: every measuring step done, the grades the scenario calls for.
     for step in ("connect_rig", "phone_placed", "identify", "imei", "battery", "screen", "cosmetic", "verdict"):
@@ -44,14 +44,19 @@ def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
     assert "press F9" in tab.prompt.text()
     assert tab.issue_button.isEnabled()
 
+    tab.order_id.setText("ORD-7")
     press(qtbot, window, Qt.Key_F9)
-    qtbot.waitUntil(lambda: not controller.running and tab.issued is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: not controller.running, timeout=120_000)
+    assert controller.state == "finished" and controller.record["complete"], trail[-8:]
+    assert tab.issued is not None and controller.record["report"]["report_id"] == tab.issued["report_id"]
     assert tab.steps.badge_text("sign") == status_label_text("done")
     assert tab.steps.badge_text("warranty") == status_label_text("done")
     report_id = tab.issued["report_id"]
     assert report_id in tab.issue_label.text()
     assert not tab.issue_button.isEnabled(), "one report per inspection"
-    assert window.broadcast.preview.snapshot["report_id"] == report_id
+    snap = window.broadcast.preview.snapshot
+    assert snap["report_id"] == report_id
+    assert snap["overall"]["grade"] and snap["battery"]["grade"], "the card keeps its grades when issued"
 
     # After-sales: the clerk finds it by IMEI, sees it active and verified, records a claim.
     desk = window.warranty
@@ -60,6 +65,7 @@ def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
     qtbot.keyClick(desk.query, Qt.Key_Return)
     qtbot.waitUntil(lambda: desk.current is not None, timeout=30_000)
     assert desk.current["report_id"] == report_id
+    assert desk.current["order_id"] == "ORD-7"
     assert desk.status.text() == status_label_text("active")
     assert desk.report_badge.text().startswith(status_label_text("valid"))
     desk.claim_reason.setText("battery drains fast")
