@@ -1,4 +1,4 @@
-"""`station warranty issue|lookup|claim|void|list|export`, each with --json.
+"""`station warranty issue|lookup|claim|void|list|export|audit`, each with --json.
 
 lookup exits 1 when nothing matches (a negative answer), 0 otherwise.
 """
@@ -71,6 +71,11 @@ def register(sub) -> None:
     ex.add_argument("--private", action="store_true", help="include buyer contact column")
     add_json_flag(ex)
     ex.set_defaults(func=run_export)
+
+    au = cmds.add_parser("audit", help="the append-only change log (who, when, what)")
+    au.add_argument("--id", dest="entity_id", help="only entries about this warranty or claim id")
+    add_json_flag(au)
+    au.set_defaults(func=run_audit)
 
     for parser in (i, co, cr, vd):
         parser.add_argument("--actor", help="who is making the change (default $STATION_ACTOR or login)")
@@ -173,4 +178,19 @@ def run_export(args) -> int:
                                         include_private=args.private)
     if args.out:
         emit({"rows": count, "out": args.out}, args.json, lambda r: f"wrote {r['rows']} rows to {r['out']}")
+    return 0
+
+
+def run_audit(args) -> int:
+    with _registry() as registry:
+        if args.entity_id:
+            # a warranty's log includes its claims' entries, which name it in their detail
+            entries = [e for e in registry.audit_log()
+                       if args.entity_id in (e["entity_id"], e["detail"].get("warranty_id"))]
+        else:
+            entries = registry.audit_log()
+    emit({"count": len(entries), "entries": entries}, args.json,
+         lambda r: "\n".join(f"{e['seq']:>6} {e['at']} {e['actor']:<12} {e['action']:<14} {e['entity_id']}  "
+                             f"{json.dumps(e['detail'], ensure_ascii=False)}" for e in r["entries"])
+         or "no entries")
     return 0

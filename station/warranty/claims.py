@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from station.errors import BadInput
-from station.report.model import new_id
+from station.report.model import new_id, sha256_file
 
 RESOLUTIONS = ("repaired", "replaced", "refunded", "rejected")
 
 
 def open_claim(self, warranty_id: str, reason: str, photos=(), *, actor: str | None = None,
                allow_expired: bool = False) -> dict:
-    """Open a claim with a reason and photo paths; returns the claim."""
+    """Open a claim with a reason and photo paths (copied into the data folder); returns the claim."""
     from station.warranty.registry import default_actor, now_utc
 
     if not reason or not reason.strip():
@@ -37,15 +38,35 @@ def open_claim(self, warranty_id: str, reason: str, photos=(), *, actor: str | N
     claim_id = new_id("C")
     stamp = now_utc()
     who = actor or default_actor()
-    with self.transaction() as conn:
-        conn.execute("INSERT INTO claims (claim_id, warranty_id, opened_at, opened_by, reason, photos, status)"
-                     " VALUES (?,?,?,?,?,?,'open')",
-                     (claim_id, warranty_id, stamp, who, reason.strip(), json.dumps(photos)))
-        conn.execute("UPDATE warranties SET status = 'claimed', updated_at = ? WHERE warranty_id = ?",
-                     (stamp, warranty_id))
-        self.audit(conn, who, "claim_open", "claim", claim_id,
-                   {"warranty_id": warranty_id, "reason": reason.strip(), "photos": len(photos)})
+    stored, digests = _keep_photos(self.path.parent / "claims" / claim_id, photos)
+    try:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO claims (claim_id, warranty_id, opened_at, opened_by, reason, photos, status)"
+                         " VALUES (?,?,?,?,?,?,'open')",
+                         (claim_id, warranty_id, stamp, who, reason.strip(), json.dumps(stored)))
+            conn.execute("UPDATE warranties SET status = 'claimed', updated_at = ? WHERE warranty_id = ?",
+                         (stamp, warranty_id))
+            self.audit(conn, who, "claim_open", "claim", claim_id,
+                       {"warranty_id": warranty_id, "reason": reason.strip(), "photos_sha256": digests})
+    except BaseException:
+        shutil.rmtree(self.path.parent / "claims" / claim_id, ignore_errors=True)
+        raise
     return _claim(self, claim_id)
+
+
+def _keep_photos(folder: Path, photos: list[str]) -> tuple[list[str], list[str]]:
+    """Copy claim photos into the data folder (the originals may be on a phone or a USB stick);
+    returns the kept paths and their SHA-256 (recorded in the audit log as evidence)."""
+    if not photos:
+        return [], []
+    folder.mkdir(parents=True, exist_ok=True)
+    kept, digests = [], []
+    for index, source in enumerate(photos, start=1):
+        target = folder / f"{index:02d}-{Path(source).name}"
+        shutil.copyfile(source, target)
+        kept.append(str(target))
+        digests.append(sha256_file(target))
+    return kept, digests
 
 
 def resolve_claim(self, claim_id: str, resolution: str, note: str | None = None, *,

@@ -54,6 +54,9 @@ def test_claim_open_resolve_list_export(capsys, issued, tmp_path):
     code, summary = _run(capsys, "warranty", "export", "--from", "2026-10-01", "--out", str(out), "--json")
     assert (code, summary["rows"]) == (0, 1)
     assert "13900000000" not in out.read_text()
+    code, log = _run(capsys, "warranty", "audit", "--id", issued["warranty_id"], "--json")
+    assert code == 0 and [(e["actor"], e["action"]) for e in log["entries"]] == [
+        ("streamer", "issue"), ("desk", "claim_open"), (log["entries"][2]["actor"], "claim_resolve")]
 
 
 def test_report_verify_exit_codes(capsys, issued, tmp_path):

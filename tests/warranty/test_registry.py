@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import sqlite3
 from datetime import date
@@ -70,7 +71,13 @@ def test_claim_lifecycle(registry, issue, tmp_path, outcome, status_after):
     photo.write_bytes(b"\xff\xd8 photo")
     issued = issue(5)
     claim = registry.open_claim(issued.warranty_id, "screen cracked by itself", [photo], actor="desk-1")
-    assert claim["status"] == "open" and claim["photos"] == [str(photo.resolve())]
+    assert claim["status"] == "open" and len(claim["photos"]) == 1
+    kept = claim["photos"][0]
+    assert kept.startswith(str(registry.path.parent / "claims" / claim["claim_id"]))
+    photo.unlink()  # the original can go: the registry kept its own copy
+    assert open(kept, "rb").read() == b"\xff\xd8 photo"
+    assert registry.audit_log(claim["claim_id"])[0]["detail"]["photos_sha256"] == [
+        hashlib.sha256(b"\xff\xd8 photo").hexdigest()]
     assert registry.get(issued.warranty_id)["status"] == "claimed"
     done = registry.resolve_claim(claim["claim_id"], outcome, "checked", actor="desk-2")
     assert (done["resolution"], done["resolved_by"]) == (outcome, "desk-2")
