@@ -192,3 +192,31 @@ def test_splitter_accepts_cr_crlf_and_bounds_a_line_that_never_ends():
 def test_err_text_round_trips_words():
     raw = encode_err(4, 2, "give  ON,   OFF")
     assert decode_rig_line(raw[:-1]) == Reply(4, {}, 2, "give ON, OFF")
+
+
+good_requests = st.builds(
+    Request, st.integers(0, 65535), st.sampled_from(["ID", "STATUS", "LIGHT", "PORT", "STROBE", "X9"]),
+    st.lists(st.text("ABCONFabc019=_.-", min_size=1, max_size=10), max_size=4).map(tuple))
+
+
+@settings(max_examples=300, deadline=None)
+@given(good_requests, st.data())
+def test_requests_round_trip_and_any_short_burst_is_refused(request, data):
+    raw = encode(request)
+    assert decode_request(raw[:-1]) == request
+    line = bytearray(raw[:-1])
+    bits = len(line) * 8
+    start = data.draw(st.integers(0, bits - 1))
+    length = data.draw(st.integers(1, min(16, bits - start)))
+    pattern = data.draw(st.integers(0, (1 << length) - 1)) | 1 | (1 << (length - 1))
+    for k in range(length):
+        if pattern >> k & 1:
+            bit = start + k
+            line[bit // 8] ^= 0x80 >> (bit % 8)
+    try:
+        got = decode_request(bytes(line))
+    except CorruptLine:
+        return
+    # Without a checksum a line is terminal mode (a person typing, seq None): a corrupted
+    # numbered line may only ever be taken as that, never as a numbered request.
+    assert got.seq is None and b"*" not in bytes(line)

@@ -113,12 +113,15 @@ class Firmware:
 
     def _cmd_status(self, req: Request) -> Outcome:
         self._no_args(req)
-        with self.world.lock:
-            fields = {"lid": "closed" if self.world.lid_closed else "open",
-                      "phone": int(self.world.phone_present),
+        world = self.world
+        with world.lock:
+            fields = {"lid": "closed" if world.lid_closed else "open",
+                      "phone": int(world.phone_present),
                       "weight_g": self._weight_text(),
-                      "port": "on" if self.world.port_power else "off"}
-        fields.update(self._light_fields())
+                      "port": "on" if world.port_power else "off"}
+            lights = world.lights
+            for name in cmd.LIGHT_CHANNELS:
+                fields[name] = int(lights[name])
         return self._ok(req, fields)
 
     def _cmd_light(self, req: Request) -> Outcome:
