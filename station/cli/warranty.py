@@ -62,6 +62,8 @@ def register(sub) -> None:
     ls = cmds.add_parser("list", help="warranties sold in a date range")
     _range_args(ls)
     ls.add_argument("--status", choices=("active", "expired", "claimed", "void"))
+    ls.add_argument("--limit", type=int, default=1000, help="at most this many rows (default 1000; "
+                    "use export for everything)")
     add_json_flag(ls)
     ls.set_defaults(func=run_list)
 
@@ -156,8 +158,11 @@ def run_void(args) -> int:
 
 def run_list(args) -> int:
     with _registry() as registry:
-        rows = registry.list(date_from=args.date_from, date_to=args.date_to, status=args.status)
-    emit({"count": len(rows), "warranties": rows}, args.json,
+        rows = registry.list(date_from=args.date_from, date_to=args.date_to, status=args.status,
+                             limit=args.limit + 1)
+    truncated = len(rows) > args.limit
+    rows = rows[: args.limit]
+    emit({"count": len(rows), "truncated": truncated, "warranties": rows}, args.json,
          lambda r: "\n".join(f"{w['warranty_id']}  {w['status']:<8} {w['sale_date']}  {' '.join(w['imeis'])}"
                              f"  {w['brand'] or ''} {w['model'] or ''}" for w in r["warranties"])
          or "no warranties in that range")

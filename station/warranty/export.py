@@ -18,7 +18,7 @@ def export_csv(self, stream, *, date_from: str | None = None, date_to: str | Non
     writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     count = 0
-    for record in self.list(date_from=date_from, date_to=date_to, include_private=include_private):
+    for record in self.iter_range(date_from=date_from, date_to=date_to, include_private=include_private):
         writer.writerow({**record, "imeis": " ".join(record["imeis"])})
         count += 1
     return count

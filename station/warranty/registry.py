@@ -219,6 +219,17 @@ class WarrantyRegistry:
     def list(self, *, date_from: str | None = None, date_to: str | None = None, status: str | None = None,
              include_private: bool = False, today: date | None = None, limit: int | None = None) -> list[dict]:
         """Warranties whose sale date is within [date_from, date_to] (inclusive), oldest first."""
+        rows = []
+        for row in self.iter_range(date_from=date_from, date_to=date_to, status=status,
+                                   include_private=include_private, today=today):
+            if limit is not None and len(rows) >= limit:
+                break
+            rows.append(row)
+        return rows
+
+    def iter_range(self, *, date_from: str | None = None, date_to: str | None = None, status: str | None = None,
+                   include_private: bool = False, today: date | None = None):
+        """Like list() but streamed row by row (a CSV export of a million rows stays small)."""
         date_from, date_to = _check_date(date_from, "from date"), _check_date(date_to, "to date")
         if status is not None and status not in STATUSES:
             raise BadInput(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
@@ -229,10 +240,21 @@ class WarrantyRegistry:
         if date_to:
             where.append("w.sale_date <= ?")
             params.append(date_to)
-        order = "ORDER BY w.sale_date, w.created_at" + (f" LIMIT {int(limit)}" if limit else "")
-        rows = self._rows(" AND ".join(where), params, include_private=include_private, today=today,
-                          with_claims=False, order=order)
-        return [r for r in rows if status is None or r["status"] == status]
+        today = today or datetime.now().astimezone().date()
+        # A second connection: the stream must not hold this one (or its lock) while the caller
+        # works between rows; WAL gives it a consistent snapshot.
+        reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            cursor = reader.execute(f"{self._SELECT} WHERE {' AND '.join(where)} "
+                                    "ORDER BY w.sale_date, w.created_at", params)
+            names = [d[0] for d in cursor.description]
+            for values in cursor:
+                row = self._shape(dict(zip(names, values)), include_private=include_private, today=today,
+                                  with_claims=False)
+                if status is None or row["status"] == status:
+                    yield row
+        finally:
+            reader.close()
 
     def report_jws(self, report_id: str) -> str | None:
         row = self.conn.execute("SELECT jws FROM reports WHERE report_id = ?", (report_id,)).fetchone()

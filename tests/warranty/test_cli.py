@@ -50,6 +50,9 @@ def test_claim_open_resolve_list_export(capsys, issued, tmp_path):
     assert code == 0 and done["resolution"] == "repaired"
     code, listed = _run(capsys, "warranty", "list", "--from", "2026-10-01", "--to", "2026-10-31", "--json")
     assert code == 0 and [w["warranty_id"] for w in listed["warranties"]] == [issued["warranty_id"]]
+    assert listed["truncated"] is False
+    code, capped = _run(capsys, "warranty", "list", "--limit", "0", "--json")
+    assert (code, capped["count"], capped["truncated"]) == (0, 0, True)
     out = tmp_path / "w.csv"
     code, summary = _run(capsys, "warranty", "export", "--from", "2026-10-01", "--out", str(out), "--json")
     assert (code, summary["rows"]) == (0, 1)
