@@ -5,7 +5,8 @@ Keys (contract): `wall_s` (median wall time of an inspection, connect to warrant
 (the rig's reported settle/sampling/exposure time in that run), `ratio` = wall_s / physical_s.
 Extra keys break the wall time down: `camera_s` (time inside camera.read — for `sim://` that is
 the 12 MP renderer, not a physical wait), `encode_s` and `grade_s` (on worker threads, overlapped
-with capture), `frames`, `runs`. Runs in a temporary STATION_HOME so no bench warranty lands in
+with capture), `overhead_s` (wall − camera − physical: what the station itself adds on the
+critical path), `frames`, `runs`. Runs in a temporary STATION_HOME so no bench warranty lands in
 the real registry.
 """
 
@@ -61,6 +62,8 @@ def run(quick: bool) -> dict:
         "physical_s": round(physical, 3),
         "ratio": round(wall / physical, 2) if physical > 0 else None,
         "camera_s": med("camera_s"),
+        # The station's own time on the critical path: wall minus camera reads minus rig waits.
+        "overhead_s": round(wall - med("camera_s") - physical, 3),
         "encode_s": med("encode_s"),
         "grade_s": med("grade_s"),
         "frames": int(med("frames")),

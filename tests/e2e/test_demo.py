@@ -24,8 +24,9 @@ def run_demo(name: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=1200)
 
 
-@pytest.mark.timeout(1800)     # a whole inspection: 37 simulated 12 MP frames and two graders
-@pytest.mark.parametrize("name", scenario_names())
+@pytest.mark.timeout(1800)     # a whole inspection: 38 simulated 12 MP frames and two graders
+@pytest.mark.parametrize("name", [pytest.param(n, marks=() if n == "default" else pytest.mark.slow)
+                                  for n in scenario_names()])
 def test_demo_gives_the_verdict_the_defects_call_for(name, tmp_path):
     proc = run_demo(name, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]

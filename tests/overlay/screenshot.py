@@ -37,7 +37,11 @@ def main(out: str, scenario: str = "default", lang: str = "zh") -> None:
     world.screen = "home"
     world.set_lights(top=60, n=0, e=0, s=0, w=0)
     camera = open_camera(f"sim://{scenario}")
-    backdrop = cv2.resize(np.rot90(camera.preview()).copy(), (1920, 1080), interpolation=cv2.INTER_AREA)
+    preview = camera.preview()                      # portrait, as the rig's camera sees the tray
+    height = 1080
+    width = int(preview.shape[1] * height / preview.shape[0])
+    backdrop = np.full((1080, 1920, 3), 40, np.uint8)
+    backdrop[:, 420:420 + width] = cv2.resize(preview, (width, height), interpolation=cv2.INTER_AREA)
     browser = Chromium()
     try:
         browser.attach_page()
