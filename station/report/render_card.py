@@ -95,5 +95,5 @@ def render_card(view: dict, verify_url: str) -> bytes:
     draw.text((380, HEIGHT - 130), fonts.text(LABELS["masked_note"][0]), font=fonts.get(22), fill=MUTED)
     draw.text((380, HEIGHT - 96), LABELS["masked_note"][1], font=fonts.get(22), fill=MUTED)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
