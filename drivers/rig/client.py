@@ -73,8 +73,9 @@ class RigClient:
             return
         self._stop.set()
         self._events.put(None)
-        self._reader.join(timeout=2.0)
-        self._dispatcher.join(timeout=2.0)
+        for thread in (self._reader, self._dispatcher):
+            if thread is not threading.current_thread():     # close() from an event callback
+                thread.join(timeout=2.0)
         if self._transport is not None:
             self._transport.close()
         self._log.note("closed")

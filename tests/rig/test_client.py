@@ -220,3 +220,20 @@ def test_traffic_log_defaults_to_station_home(station_home):
     with open_rig(f"rigsim://default?{FAST}") as rig:
         rig.identify()
     assert "ok N" in (station_home / "logs" / "rig-traffic.log").read_text()
+
+
+def test_a_subscriber_may_close_the_rig_from_its_callback():
+    rig = open_rig(f"rigsim://default?{FAST}")
+    closed = threading.Event()
+
+    def on_event(event):
+        rig.close()
+        closed.set()
+
+    rig.on_event(on_event)
+    world = world_for("default")
+    with world.lock:
+        world.lid_closed = False
+    assert closed.wait(3)
+    with pytest.raises(RigDisconnected):
+        rig.status()

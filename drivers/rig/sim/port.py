@@ -83,11 +83,9 @@ class RigSimSerial(SerialBase):
                             f"rig's cable is pulled)")
                     plan = plan.without_disconnect()
             self._device = SimDevice(scenario, plan, timing, seed)
-        except (ValueError, OSError) as exc:   # ScenarioError is a DriverError, handled below
-            raise SerialException(f"could not open port {self._port}: {exc}") from exc
-        except Exception as exc:
-            if isinstance(exc, SerialException):
-                raise
+        except SerialException:
+            raise
+        except Exception as exc:   # bad options, unknown scenario (ScenarioError), bad file
             raise SerialException(f"could not open port {self._port}: {exc}") from exc
         self._broken = None
         self._rx.clear()
