@@ -113,9 +113,13 @@ class WarrantyRegistry:
                 # Deferred foreign keys are checked here; a failed COMMIT leaves the transaction
                 # open, so it must be rolled back like any other failure.
                 self.conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise HardwareError(f"the warranty database refused the change ({exc}); nothing was saved",
+                                        "check free disk space, close other programs holding "
+                                        f"{self.path.name}, then retry") from exc
                 raise
 
     @staticmethod
@@ -208,6 +212,8 @@ class WarrantyRegistry:
                            "e.g. station warranty lookup --imei 356938035643809")
         (key, value), = given.items()
         value = value.strip()
+        if key == "imei":
+            value = value.replace(" ", "").replace("-", "")  # as printed on boxes: 35-693803-564380-9
         where = {
             "imei": "w.warranty_id IN (SELECT warranty_id FROM warranty_imeis WHERE imei = ?)",
             "serial": "w.serial = ?", "report_id": "w.report_id = ?", "order_id": "w.order_id = ?",
@@ -257,8 +263,8 @@ class WarrantyRegistry:
             reader.close()
 
     def report_jws(self, report_id: str) -> str | None:
-        row = self.conn.execute("SELECT jws FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        return row[0] if row else None
+        rows = self._query("SELECT jws FROM reports WHERE report_id = ?", [report_id])
+        return rows[0]["jws"] if rows else None
 
     def verified_report(self, report_id: str):
         """The stored report, signature checked (station.report.Verified); raises VerificationFailed
@@ -282,10 +288,12 @@ class WarrantyRegistry:
         return [{**row, "detail": json.loads(row["detail"])} for row in self.db.query(sql + " ORDER BY seq", params)]
 
     def counts(self) -> dict:
-        return {table: self.db[table].count for table in ("reports", "warranties", "claims", "audit")}
+        with self._lock:
+            return {table: self.db[table].count for table in ("reports", "warranties", "claims", "audit")}
 
     def integrity(self) -> str:
-        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        with self._lock:
+            return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     # claims, void and export live in their own modules; bound here for one object to pass around
     from station.warranty.claims import open_claim, resolve_claim, void  # noqa: E402

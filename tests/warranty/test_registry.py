@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from station.errors import BadInput
+from station.errors import BadInput, HardwareError
 from station.report import verify_report
 from station.warranty import SCHEMA_VERSION, WarrantyRegistry, effective_status, report_path
 from tests.report.sample import make_inspection
@@ -36,6 +36,9 @@ def test_lookup_by_either_imei_serial_report_and_order(registry, issue):
         found = registry.lookup(**key)
         assert [w["warranty_id"] for w in found] == [issued.warranty_id], key
     assert registry.lookup(imei="356938030000000") == []
+    spaced = phone["imeis"][0]
+    spaced = f"{spaced[:2]}-{spaced[2:8]}-{spaced[8:14]}-{spaced[14]}"
+    assert [w["warranty_id"] for w in registry.lookup(imei=spaced)] == [issued.warranty_id]
 
 
 def test_lookup_needs_exactly_one_key(registry):
@@ -127,8 +130,9 @@ def test_a_failed_store_leaves_nothing_behind(registry, issue, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error (simulated in the audit insert)")
 
     monkeypatch.setattr(reg_module.WarrantyRegistry, "audit", staticmethod(broken_audit))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(HardwareError) as info:
         issue(9)
+    assert "nothing was saved" in info.value.message and "disk space" in info.value.hint
     assert registry.counts() == {"reports": 0, "warranties": 0, "claims": 0, "audit": 0}
 
 
