@@ -237,3 +237,16 @@ def test_a_subscriber_may_close_the_rig_from_its_callback():
     assert closed.wait(3)
     with pytest.raises(RigDisconnected):
         rig.status()
+
+
+def test_real_timing_waits_as_long_as_the_firmware_reports():
+    # A lower bound only (the machine may be slower, never faster than the physics).
+    import time
+
+    with open_rig("rigsim://default?faults=") as rig:
+        start = time.perf_counter()
+        rig.lights(top=100)               # 15 + 60 ms settle
+        rig.port_reading(samples=64)      # 64 ms of sampling
+        elapsed = time.perf_counter() - start
+        assert elapsed >= 0.139
+        assert rig.physical_wait_s == pytest.approx(0.139)
