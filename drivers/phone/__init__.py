@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from drivers.phone.auth import AdbKey, default_key_path
 from drivers.phone.client import AdbDevice
-from drivers.phone.errors import PhoneError
+from drivers.phone.errors import BadPhoneUrl, PhoneError
 
 __all__ = ["open_phone", "AdbDevice", "PhoneError", "default_key_path"]
 
@@ -44,7 +44,7 @@ def open_phone(url: str, *, key_path: str | os.PathLike | None = None, auth_time
 
         host, _, port = where.rpartition(":")
         if not host or not port.isdigit():
-            raise PhoneError(f"phone URL {url!r} needs HOST:PORT", "write it like tcp://192.168.1.20:5555")
+            raise BadPhoneUrl(f"phone URL {url!r} needs HOST:PORT", "write it like tcp://192.168.1.20:5555")
         return AdbDevice(TcpTransport(host, int(port)), key, **kwargs)
     if scheme == "usb":
         from drivers.phone.transport_usb import UsbTransport
@@ -75,5 +75,5 @@ def open_phone(url: str, *, key_path: str | os.PathLike | None = None, auth_time
             raise
         device.on_close(server.close)
         return device
-    raise PhoneError(f"unknown phone URL {url!r}",
+    raise BadPhoneUrl(f"unknown phone URL {url!r}",
                      "use usb://, usb://SERIAL, tcp://HOST:PORT, sim://SCENARIO or usbsim://SCENARIO")

@@ -15,6 +15,10 @@ class ProtocolError(PhoneError):
     """Bytes that are not a valid ADB message (bad magic, checksum, length or command)."""
 
 
+class BadPhoneUrl(PhoneError):
+    """A phone URL that names no transport we know, or lacks its parts."""
+
+
 class PhoneNotFound(PhoneError):
     """No phone answered at the given URL."""
 

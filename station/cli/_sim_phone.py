@@ -19,13 +19,16 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from drivers.phone.sim_adbd import SimOptions
     from drivers.phone.sim_server import SimAdbServer
-    from drivers.scenario import load_scenario
+    from drivers.scenario import ScenarioError, load_scenario
     from station.errors import BadInput
 
     host, _, port = args.tcp.rpartition(":")
     if not host or not port.isdigit():
         raise BadInput(f"--tcp {args.tcp!r} is not HOST:PORT", "write it like --tcp 127.0.0.1:5555")
-    scenario = load_scenario(args.scenario)
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:           # a wrong name is bad input (exit 2), not a hardware fault
+        raise BadInput(exc.message, exc.hint) from exc
     options = SimOptions.for_scenario(scenario, usb_debugging=args.usb_debugging, allow_after_s=args.allow_after)
     try:
         server = SimAdbServer(scenario, host=host, port=int(port), options=options)

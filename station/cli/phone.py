@@ -41,8 +41,15 @@ def run_info(args) -> int:
     def tell_user(text: str) -> None:
         print(f"station: {text} (waiting up to {args.auth_timeout:g} s)", file=sys.stderr, flush=True)
 
-    device = open_phone(args.phone, key_path=subdir("keys") / "adbkey", auth_timeout_s=args.auth_timeout,
-                        on_auth_prompt=tell_user)
+    from drivers.phone.errors import BadPhoneUrl
+    from drivers.scenario import ScenarioError
+    from station.errors import BadInput
+
+    try:
+        device = open_phone(args.phone, key_path=subdir("keys") / "adbkey", auth_timeout_s=args.auth_timeout,
+                            on_auth_prompt=tell_user)
+    except (ScenarioError, BadPhoneUrl) as exc:      # a wrong URL or sim name: bad input (exit 2)
+        raise BadInput(exc.message, exc.hint) from exc
     try:
         facts = read_facts(device).to_dict()
     finally:

@@ -127,3 +127,20 @@ def test_cli_phone_errors_exit_3_with_hint():
     proc = station("phone", "info", "--phone", "usbsim://default?busy=1", "--json")
     assert proc.returncode == 3
     assert "adb kill-server" in json.loads(proc.stdout)["error"]["hint"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--tcp", "nonsense"], "HOST:PORT"),
+    (["--tcp", "127.0.0.1:0", "--scenario", "no-such-phone"], "default"),
+])
+def test_cli_sim_phone_bad_input_exits_2_with_hint(args, words):
+    proc = station("sim", "phone", *args, timeout=30)
+    assert proc.returncode == 2
+    assert words in proc.stderr
+
+
+@pytest.mark.parametrize("url", ["sim://no-such-phone", "bluetooth://x", "tcp://nohostport"])
+def test_cli_phone_info_bad_url_exits_2(url):
+    proc = station("phone", "info", "--phone", url, "--json", timeout=30)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["error"]["hint"]
