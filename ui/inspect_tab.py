@@ -300,10 +300,20 @@ class InspectTab(QWidget):
 
 
 def _thumbnail_image(framesets: dict) -> QImage | None:
-    """Worker thread: the overlay's defect thumbnail (same crop and mark the viewers see)."""
+    """Worker thread: screen — the overlay's crop round the defect, marked (what viewers see);
+    cosmetic — the face photo with every defect on it boxed (`ui.defect_marks`)."""
     from station.overlay.thumbnail import defect_thumbnail_png
 
-    png = defect_thumbnail_png(framesets)
+    cosmetic = framesets.get("cosmetic")
+    if cosmetic:
+        from ui.defect_marks import cosmetic_marked_png
+
+        try:
+            png = cosmetic_marked_png(cosmetic["folder"], cosmetic["defects"])
+        except Exception:  # noqa: BLE001 - no outline found: fall back to the plain face photo
+            png = defect_thumbnail_png(framesets)
+    else:
+        png = defect_thumbnail_png(framesets)
     if not png:
         return None
     image = QImage()
