@@ -27,10 +27,6 @@ GO_HOME = "input keyevent KEYCODE_HOME"
 SCREEN_SLEEP = "input keyevent KEYCODE_SLEEP"
 
 
-def show_pattern_cmd(base_url: str, name: str) -> str:
-    return f"am start -a android.intent.action.VIEW -d {base_url.rstrip('/')}/pattern/{name}"
-
-
 def imei(ctx: StepContext) -> dict[str, Any]:
     """USB IMEIs against the *#06# screen the camera reads (barcodes), plus Luhn and TAC checks."""
     cross_check = import_part("station.imei", "cross_check")
@@ -82,11 +78,9 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     writer = EvidenceWriter(ctx, "screen")
     from drivers.camera.frameset import SCREEN_PATTERNS as names, lights_for
 
+    show_pattern = import_part("station.screen_patterns", "show_pattern")
     for i, name in enumerate(names):
-        if name == "off":
-            phone.shell(SCREEN_SLEEP)
-        else:
-            phone.shell(show_pattern_cmd(ctx.options.pattern_base_url, name))
+        show_pattern(phone.shell, ctx.options.pattern_base_url, name)   # wakes the screen, opens the page
         # Lit patterns under a dim top light (outline visible), "off" under raking light.
         set_lights(ctx, **lights_for(name))
         writer.save(name, capture(ctx))

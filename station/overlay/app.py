@@ -22,7 +22,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from station.overlay.hub import OverlayHub
 from station.overlay.i18n import STRINGS, pick_lang
@@ -118,14 +118,9 @@ def create_app(hub: OverlayHub | None = None, *, public_base_url: str | None = N
 
 
 def _pattern_routes() -> list:
-    """The screen engineer's test-pattern page, mounted when that package is installed."""
+    """The screen test-pattern pages (`station.screen_patterns`), when that module is installed."""
     try:
-        from station.grading.screen import patterns_web  # type: ignore[attr-defined]
+        from station.screen_patterns import pattern_routes
     except ImportError:
         return []
-    for name in ("routes", "ROUTES"):
-        routes = getattr(patterns_web, name, None)
-        if routes:
-            return list(routes)
-    app = getattr(patterns_web, "app", None)
-    return [Mount("/pattern", app=app)] if app is not None else []
+    return list(pattern_routes())

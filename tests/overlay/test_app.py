@@ -96,3 +96,9 @@ def test_server_binds_localhost_by_default(hub):
     server = OverlayServer(hub, port=0)
     assert server.host == "127.0.0.1"
     assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_the_screen_patterns_are_served_for_the_phone(client):
+    page = client.get("/pattern/red")
+    assert page.status_code == 200 and "#ff0000" in page.text
+    assert client.get("/pattern/nonsense").status_code == 404
