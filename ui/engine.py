@@ -261,7 +261,13 @@ def main() -> int:
     if engine.operator is not None:
         engine.operator.cancel()
     engine._preview_on.clear()
-    return 0
+    # The app has gone (quit or stdin closed): give a running inspection a moment to stop at a
+    # safe point (its record is saved atomically after every change), then leave even if a
+    # grading worker is still busy — an orphaned engine must not keep the CPU.
+    if engine._work is not None:
+        engine._work.join(timeout=5)
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
