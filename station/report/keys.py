@@ -114,6 +114,8 @@ class Keyring:
         self._lock = threading.Lock()
         self._public_cache: tuple[int, dict] | None = None
         self._public_folder_text = str(self.folder / "public")
+        self._signing_key_text = str(self.folder / SIGNING_KEY_FILE)
+        self._active_pem = b""
 
     @property
     def public_folder(self) -> Path:
@@ -124,18 +126,28 @@ class Keyring:
         os.chmod(self.folder, 0o700)
 
     def signing_key(self) -> SigningKey:
-        """The active key; created (0600) on first use."""
-        if self._active is None:
-            with self._lock:
-                if self._active is None:
-                    self._ensure_folders()
-                    path = self.folder / SIGNING_KEY_FILE
-                    if not path.exists():
-                        self._create(path)
-                    active = self._load_private(path)
-                    self._remember_public(active.public)
-                    self._active = active
-        return self._active
+        """The active key; created (0600) on first use, re-read when another process rotated it
+        (a retired key must not go on signing in a long-running app)."""
+        active = self._active
+        if active is not None:
+            # Compare the file's bytes, not its inode or mtime: a rotation can reuse the freed
+            # inode within one timestamp tick. 119 bytes from the page cache cost a few µs.
+            try:
+                with open(self._signing_key_text, "rb") as handle:
+                    if handle.read() == self._active_pem:
+                        return active
+            except FileNotFoundError:
+                pass  # mid-rotation elsewhere: load the new key below
+        with self._lock:
+            self._ensure_folders()
+            path = self.folder / SIGNING_KEY_FILE
+            if not path.exists():
+                self._create(path)
+            pem = path.read_bytes()
+            active = self._load_private(path, pem)
+            self._remember_public(active.public)
+            self._active, self._active_pem = active, pem
+        return active
 
     def _create(self, path: Path) -> None:
         private = Ed25519PrivateKey.generate()
@@ -145,12 +157,12 @@ class Keyring:
             self._remember_public(private.public_key())
 
     @staticmethod
-    def _load_private(path: Path) -> SigningKey:
+    def _load_private(path: Path, pem: bytes) -> SigningKey:
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
             raise BadInput(f"station signing key {path} is readable by others (mode {mode:o})",
                            f"run: chmod 600 {path}")
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        private = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(private, Ed25519PrivateKey):
             raise BadInput(f"{path} is not an Ed25519 key", "move it away; a new key is created on next run")
         return SigningKey(key_id(private.public_key()), private)

@@ -77,3 +77,11 @@ def test_unreadable_public_keys_say_what_to_do(text):
     with pytest.raises(BadInput) as info:
         load_public_key(text)
     assert "export-key" in info.value.hint
+
+
+def test_a_rotation_by_another_process_stops_this_one_signing_with_the_old_key(report):
+    app_ring, cli_ring = Keyring(), Keyring()   # e.g. the GUI and `station report rotate-key`
+    old = app_ring.signing_key().kid
+    new = cli_ring.rotate().kid
+    assert app_ring.signing_key().kid == new != old
+    assert verify_report(sign_report(report, app_ring), app_ring).kid == new
