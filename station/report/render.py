@@ -1,7 +1,8 @@
 """Render a signed report as HTML, PDF and PNG card; the public copies mask identity.
 
-`render_all(jws_text, out_dir)` verifies first (never render an unverified report), then writes
-``<report_id>.html``, ``.pdf`` and ``.png``, each with a QR code to the verification URL.
+`render_all(payload, out_dir, verify_url=...)` takes a payload that has been signed (issuing) or
+verified (`station report render`), never raw input, and writes ``<report_id>.html``, ``.pdf`` and
+``.png`` (``.staff.*`` for the unmasked desk copy), each with a QR code to the verification URL.
 """
 
 from __future__ import annotations
