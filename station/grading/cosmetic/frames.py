@@ -73,10 +73,10 @@ def check_faces(faces: Mapping[str, Any]) -> None:
                        "in the side mirrors) before grading; a grade from part of the body would hide damage")
 
 
-def from_arrays(frames: Mapping[str, Any]) -> Frames:
-    """In-memory frames (face -> array, or face -> {light: array}) as grey images."""
+def check_arrays(frames: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Validate face and light names of in-memory frames; returns face -> {light: array}."""
     check_faces(frames)
-    out: Frames = {}
+    out: dict[str, dict[str, Any]] = {}
     for face, entry in frames.items():
         per_light = entry if isinstance(entry, Mapping) else {UNKNOWN_LIGHT: entry}
         if not per_light:
@@ -85,8 +85,18 @@ def from_arrays(frames: Mapping[str, Any]) -> Frames:
         if bad:
             raise BadInput(f"face {face!r} names unknown light(s) {', '.join(map(repr, bad))}",
                            f"lights are {', '.join(LIGHTS)}")
-        out[face] = {light: to_grey(img, f"{face}/{light}") for light, img in per_light.items()}
+        out[face] = dict(per_light)
     return out
+
+
+def grey_face(face: str, per_light: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """One face's frames as grey images (done per face, so a 12 MP set never exists twice)."""
+    return {light: to_grey(img, f"{face}/{light}") for light, img in per_light.items()}
+
+
+def from_arrays(frames: Mapping[str, Any]) -> Frames:
+    """In-memory frames (face -> array, or face -> {light: array}) as grey images."""
+    return {face: grey_face(face, per_light) for face, per_light in check_arrays(frames).items()}
 
 
 def load_manifest(folder: str | Path) -> dict[str, Any]:

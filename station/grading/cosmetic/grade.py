@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import cv2
 import numpy as np
 
-from station.grading.cosmetic.frames import FACES, Frames, check_scale, from_arrays, load_frameset
+from station.grading.cosmetic.frames import FACES, Frames, check_arrays, check_scale, grey_face, load_frameset
 from station.grading.cosmetic.lines import find_lines
 from station.grading.cosmetic.outline import straighten_face
 from station.grading.cosmetic.relief import find_relief, find_scuffs
@@ -21,7 +21,7 @@ EDGE_FACES = ("left", "right", "top", "bottom")
 
 def grade_face(face: str, frames: dict, mm_per_px: float) -> list[dict]:
     """All defects found on one face, in mm from the face's top-left corner."""
-    stack = straighten_face(face, frames, mm_per_px)
+    stack = straighten_face(face, grey_face(face, frames), mm_per_px)
     edge = face in EDGE_FACES
     scuffs, scuff_mask = find_scuffs(stack, edge)
     lines, line_mask = find_lines(stack, edge, scuff_mask)
@@ -31,7 +31,8 @@ def grade_face(face: str, frames: dict, mm_per_px: float) -> list[dict]:
 
 
 def grade_frames(frames: Frames, mm_per_px: float, *, workers: int | None = None) -> dict:
-    """Grade grey frames (face -> light -> image). Faces run in parallel: OpenCV releases the GIL."""
+    """Grade frames (face -> light -> BGR or grey image). Faces run in parallel: OpenCV releases the GIL."""
+    frames = check_arrays(frames)
     workers = workers or min(len(frames), os.cpu_count() or 1, 4)
     order = [f for f in FACES if f in frames]
     if workers > 1:
@@ -54,6 +55,6 @@ def grade_cosmetic_frameset(source: str | Path | Mapping[str, Any], mm_per_px: f
         if mm_per_px is None:
             from station.errors import BadInput
             raise BadInput("in-memory frames need mm_per_px", "pass mm_per_px from the rig's calibration")
-        return grade_frames(from_arrays(source), check_scale(mm_per_px))
+        return grade_frames(source, check_scale(mm_per_px))
     frames, scale = load_frameset(source)
     return grade_frames(frames, check_scale(mm_per_px) if mm_per_px is not None else scale)

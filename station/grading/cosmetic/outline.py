@@ -51,8 +51,9 @@ def _tray_level(small: np.ndarray) -> np.ndarray:
     ring = np.zeros((h, w), bool)
     b = max(2, min(h, w) // 40)
     ring[:b], ring[-b:], ring[:, :b], ring[:, -b:] = True, True, True, True
-    ys, xs = np.nonzero(ring[::4, ::4])
-    ys, xs = ys * 4, xs * 4
+    ys, xs = np.nonzero(ring)
+    pick = np.linspace(0, len(ys) - 1, min(len(ys), 600)).astype(int)   # a few hundred points suffice
+    ys, xs = ys[pick], xs[pick]
     u, v = xs / w - 0.5, ys / h - 0.5
     design = np.column_stack([np.ones_like(u), u, v, u * u, v * v, u * v])
     coef, *_ = np.linalg.lstsq(design, small[ys, xs].astype(np.float64), rcond=None)
@@ -153,12 +154,18 @@ def check_orientation(face: str, size_mm: tuple[float, float]) -> None:
                        "(edges: left/right portrait, top/bottom landscape)")
 
 
-def _rectify(grey: np.ndarray, outline: Outline, mm_per_px: float, size_px: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    k = min(1.0, mm_per_px / WORK_MM_PER_PX)
-    work = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else grey
+def _to_work(grey: np.ndarray, mm_per_px: float) -> tuple[np.ndarray, float]:
+    """The frame on the grading grid (or as is when coarser): one pass over the full frame."""
+    k = mm_per_px / WORK_MM_PER_PX
+    if k >= 1:
+        return grey, mm_per_px
+    return cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), mm_per_px / k
+
+
+def _rectify(work: np.ndarray, outline: Outline, size_px: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     w, h = size_px
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    hom = cv2.getPerspectiveTransform((outline.corners * k).astype(np.float32), dst)
+    hom = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), dst)
     image = cv2.warpPerspective(work, hom, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     hom_mask = cv2.getPerspectiveTransform((outline.corners * outline.coarse_scale).astype(np.float32), dst)
     mask = cv2.warpPerspective(outline.mask, hom_mask, (w, h), flags=cv2.INTER_LINEAR)
@@ -167,10 +174,11 @@ def _rectify(grey: np.ndarray, outline: Outline, mm_per_px: float, size_px: tupl
 
 def straighten_face(face: str, frames: dict[str, np.ndarray], mm_per_px: float) -> FaceStack:
     """Locate the phone in every frame of a face and warp them all onto one mm grid."""
+    work = {light: _to_work(img, mm_per_px) for light, img in frames.items()}
     outlines: dict[str, Outline] = {}
     for light in sorted(frames, key=lambda name: name == "top"):      # raking lights first
         try:
-            outlines[light] = find_outline(frames[light], mm_per_px, f"{face}/{light}")
+            outlines[light] = find_outline(*work[light], f"{face}/{light}")
         except BadInput:
             # Under the diffuse light a phone the tray's colour can vanish; the raking frames
             # (glossy body dark, matte tray bright) still show where it lies.
@@ -190,8 +198,8 @@ def straighten_face(face: str, frames: dict[str, np.ndarray], mm_per_px: float) 
     check_orientation(face, size)
     size_px = (int(round(size[0] / WORK_MM_PER_PX)), int(round(size[1] / WORK_MM_PER_PX)))
     images, masks = {}, []
-    for light, img in frames.items():
-        images[light], m = _rectify(img, outlines[light], mm_per_px, size_px)
+    for light, (img, _) in work.items():
+        images[light], m = _rectify(img, outlines[light], size_px)
         masks.append(m)
     mask = np.min(np.stack(masks), axis=0) if len(masks) > 1 else masks[0]
     return FaceStack(face, images, (mask > 127).astype(np.uint8), size)
