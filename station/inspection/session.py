@@ -5,6 +5,7 @@ Shared by `station demo` (simulators) and `station inspect` (any device URLs).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -42,6 +43,8 @@ def run_session(rig: str, phone: str, camera: str, operator: Operator, *, out_di
     options = InspectionOptions()
     if server is not None:
         options.pattern_base_url = server.url
+        # The report's own QR (HTML/PDF/PNG renderings) should point at this overlay's /r/<id>.
+        os.environ.setdefault("STATION_VERIFY_BASE_URL", server.url)
         print(f"overlay: {server.overlay_url}   (OBS browser source, 1920×1080; English: ?lang=en)",
               file=progress_stream, flush=True)
     inspection = build_inspection(rig, phone, camera, operator, bus=bus, options=options, resume_id=resume_id)
