@@ -16,7 +16,7 @@ main{max-width:760px;margin:24px auto;background:#fff;border-radius:12px;padding
 header{display:flex;justify-content:space-between;align-items:flex-start;gap:16px}
 h1{font-size:24px;margin:0 0 4px}
 .grade{font-size:64px;font-weight:700;line-height:1;color:#065f46;text-align:center}
-.grade small{display:block;font-size:13px;font-weight:400;color:#374151}
+.grade small{display:block;font-size:13px;font-weight:400;color:#374151;white-space:nowrap}
 h2{font-size:16px;margin:18px 0 6px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
 table{border-collapse:collapse;width:100%}
 th{text-align:left;font-weight:500;color:#4b5563;width:34%;padding:3px 8px 3px 0;vertical-align:top}
