@@ -362,9 +362,8 @@ def _shade(layers: FaceLayers, light: str, theta: float) -> np.ndarray:
     return img
 
 
-@functools.lru_cache(maxsize=5)
-def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndarray]:
-    """Tray with vignetting (BGR uint8) and the vignetting gain (float32): smooth, so computed small."""
+@functools.lru_cache(maxsize=16)
+def _background_small(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndarray]:
     w, h = frame
     sw, sh = (64, max(8, int(64 * h / w))) if w >= h else (max(8, int(64 * w / h)), 64)
     xs = np.linspace(0, 1, sw, dtype=np.float32)[None, :]
@@ -376,11 +375,17 @@ def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndar
         tx, ty = LIGHT_TRAVEL[light]
         gain = K_RAKE_TRAY * (1.0 - 0.25 * (xs * tx + ys * ty - min(tx, 0) - min(ty, 0)))
     tray = (gain * vignette)[..., None] * np.array(TRAY_RGB[::-1], dtype=np.float32)
-    big = lambda a: cv2.resize(a.astype(np.float32), frame, interpolation=cv2.INTER_LINEAR)
+    return tray.astype(np.float32), vignette.astype(np.float32)
+
+
+def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndarray]:
+    """Tray with vignetting (BGR uint8) and the vignetting gain (float32): smooth, so computed small."""
+    tray, vignette = _background_small(frame, light)
+    big = lambda a: cv2.resize(a, frame, interpolation=cv2.INTER_LINEAR)
     return np.clip(big(tray) + 0.5, 0, 255).astype(np.uint8), big(vignette)
 
 
-@functools.lru_cache(maxsize=3)
+@functools.lru_cache(maxsize=2)
 def _noise_bank(frame: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Sensor noise (positive and negative parts, uint8 BGR), a little larger than the frame.
 
@@ -405,7 +410,7 @@ def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int =
     shaded += np.float32(BLACK_LEVEL) * layers.alpha[..., None]   # sensors read black a little above 0
     np.clip(shaded, 0, 255, out=shaded)
     tray, vignette = _background(frame, light)
-    out = tray.copy()
+    out = tray
     # Only the face's bounding box needs blending; the rest of the frame is the cached tray.
     hh, ww = layers.alpha.shape
     corners = cv2.perspectiveTransform(np.array([[[0, 0], [ww, 0], [ww, hh], [0, hh]]], np.float32), hom)[0]

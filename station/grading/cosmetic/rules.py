@@ -83,7 +83,7 @@ def result(defects: list[dict]) -> dict:
     """The grader's output document."""
     grade, reasons = grade_defects(defects)
     return {"grade": grade, "label_zh": LABEL_ZH[grade], "meaning": MEANING[grade],
-            "reasons": reasons, "defects": defects}
+            "rule": f"{grade}: " + "; ".join(reasons), "reasons": reasons, "defects": defects}
 
 
 def grade_distance(a: str, b: str) -> int:
