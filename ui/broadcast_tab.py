@@ -16,7 +16,7 @@ from ui.i18n import current_language
 from ui.overlay_preview import OverlayPreview
 from ui.overlay_service import OverlayService
 from ui.style import paint_badge, status_colour, status_label_text
-from ui.tasks import error_text
+from ui.tasks import run_task
 
 
 class BroadcastTab(QWidget):
@@ -39,6 +39,7 @@ class BroadcastTab(QWidget):
         self.preview_caption = QLabel()
         self.preview_caption.setStyleSheet("font-weight: 600;")
         self.preview = OverlayPreview()
+        self._framesets: dict = {}
 
         row = QHBoxLayout()
         row.addWidget(self.toggle)
@@ -62,6 +63,15 @@ class BroadcastTab(QWidget):
 
     def _on_event(self, event) -> None:
         self.preview.on_event(event)
+        data = event.data or {}
+        if event.kind == "step_started" and event.step == "connect_rig":
+            self._framesets = {}
+        if event.kind == "result" and event.step in ("screen", "cosmetic") and data.get("frameset"):
+            # The page's defect thumbnail comes from the overlay hub's framesets; cut the same one
+            # (same function) in the thread pool for the preview.
+            self._framesets[event.step] = {"folder": data["frameset"], "defects": data.get("defects") or []}
+            framesets = dict(self._framesets)
+            run_task(lambda: _thumb(framesets), self.preview.set_thumb, owner=self)
 
     def _toggled(self, on: bool) -> None:
         if on:
@@ -108,3 +118,16 @@ class BroadcastTab(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+
+def _thumb(framesets: dict):
+    """Worker thread: the overlay's defect thumbnail as a QImage (or None)."""
+    from PySide6.QtGui import QImage
+
+    from station.overlay.thumbnail import defect_thumbnail_png
+
+    png = defect_thumbnail_png(framesets)
+    if not png:
+        return None
+    image = QImage()
+    image.loadFromData(png, "PNG")
+    return image

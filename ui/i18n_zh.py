@@ -33,6 +33,10 @@ ZH_CN: dict[str, str] = {
     "Inspection complete — press F9 to issue the report and warranty": "检测完成 — 按 F9 出具报告和保修",
     "Done — report issued": "完成 — 报告已出具",
     "Some steps could not run, so no report can be issued from this inspection": "部分步骤未能运行，本次检测不能出具报告",
+    # preview
+    "live": "实时",
+    "screen panel found": "已识别屏幕",
+    "no screen panel in view": "画面中未识别到屏幕",
     # steps
     "Connect rig": "连接检测台",
     "Phone in tray, lid closed": "放入手机并合盖",

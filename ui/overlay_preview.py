@@ -60,11 +60,18 @@ class OverlayPreview(QWidget):
         self.lang = "zh"
         self._qr: QImage | None = None
         self._qr_for = ""
+        self.thumb: QImage | None = None      # the page's /overlay/thumb.png, cut by the same code
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def on_event(self, event) -> None:
         self.snapshot = fold(self.snapshot, event)
+        if event.kind == "step_started" and event.step == "connect_rig":
+            self.thumb = None
+        self.update()
+
+    def set_thumb(self, image: QImage | None) -> None:
+        self.thumb = image if image is not None and not image.isNull() else None
         self.update()
 
     def strings(self) -> dict:
@@ -135,7 +142,11 @@ class OverlayPreview(QWidget):
         x, y, w = CARD_X + 28, CARD_Y + 24, CARD_W - 56
         # Height first, to draw the background behind everything.
         rows_h = 4 * 40
-        height = 24 + 40 + 32 + 14 + 5 * 30 + 14 + rows_h + 16 + 40 + 170 + 24
+        kinds = {}
+        for part in ("screen", "cosmetic"):
+            kinds.update((s.get(part) or {}).get("defect_kinds") or {})
+        thumb_h = 152 if (kinds and self.thumb is not None) else (30 if kinds else 0)
+        height = 24 + 40 + 32 + 14 + 5 * 30 + 14 + rows_h + 12 + thumb_h + 16 + 40 + 170 + 24
         p.setPen(Qt.NoPen)
         p.setBrush(QColor(16, 20, 28, int(0.82 * 255)))
         p.drawRoundedRect(QRectF(CARD_X, CARD_Y, CARD_W, height), 20, 20)
@@ -189,6 +200,19 @@ class OverlayPreview(QWidget):
                 self._text(p, QRectF(x + 100, y, left - x - 108, 40), note, 18,
                            align=Qt.AlignRight | Qt.AlignVCenter, opacity=0.8)
             y += 40
+        y += 12
+        if kinds:
+            note = " · ".join(f"{k} ×{n}" for k, n in kinds.items())
+            if self.thumb is not None:
+                box = QRectF(x, y, 140, 140)
+                p.drawImage(box, self.thumb)
+                p.setPen(QColor(255, 255, 255, 102))
+                p.setBrush(Qt.NoBrush)
+                p.drawRoundedRect(box, 10, 10)
+                self._text(p, QRectF(x + 156, y, w - 156, 140), note, 18, opacity=0.85)
+            else:
+                self._text(p, QRectF(x, y, w, 28), note, 18, opacity=0.85)
+            y += thumb_h
         y += 16
         prompt = s.get("prompt")
         paused = s.get("paused")

@@ -7,7 +7,7 @@ reader thread decodes it into a QImage. `PreviewView` only paints the latest ima
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -55,6 +55,16 @@ class PreviewView(QWidget):
                 p.setPen(pen)
                 p.drawPolygon(QPolygonF([QPointF(x, y) for x, y in self._corners]))
             p.restore()
+        if self._image is not None and not self._message:
+            found = self._corners is not None
+            text = ("● " + QCoreApplication.translate("PreviewView", "live") + "   "
+                    + ("✔ " + QCoreApplication.translate("PreviewView", "screen panel found") if found
+                       else "○ " + QCoreApplication.translate("PreviewView", "no screen panel in view")))
+            p.setPen(Qt.NoPen)
+            p.setBrush(QColor(0, 0, 0, 170))
+            p.drawRoundedRect(8, 8, p.fontMetrics().horizontalAdvance(text) + 20, p.fontMetrics().height() + 10, 6, 6)
+            p.setPen(QColor("#00e676" if found else "#e8eaed"))
+            p.drawText(18, 13 + p.fontMetrics().ascent(), text)
         if self._message:
             p.setPen(QColor("white"))
             p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignCenter | Qt.TextWordWrap,

@@ -16,6 +16,7 @@ from ui.style import grade_colour, paint_badge, status_colour, status_label_text
 
 KINDS = ("battery", "imei", "screen", "cosmetic", "overall")
 THUMB = 150
+CARD_THUMB = 104
 
 
 def card_title(kind: str) -> str:
@@ -142,7 +143,9 @@ class ResultCard(QFrame):
     def set_thumbnail(self, pixmap: QPixmap | None) -> None:
         self.thumb.setVisible(pixmap is not None)
         if pixmap is not None:
-            self.thumb.setPixmap(pixmap)
+            # A fixed box keeps the window within a 1080p screen however big the photo is.
+            self.thumb.setPixmap(pixmap.scaled(CARD_THUMB, CARD_THUMB, Qt.KeepAspectRatio,
+                                               Qt.SmoothTransformation))
 
     def retranslate(self) -> None:
         self.title.setText(card_title(self.kind))
@@ -194,8 +197,8 @@ class ResultsView(QWidget):
             defects = data.get("defects") or []
             label = data.get("label_zh")
             head = (f"{label} · " if label else "") + tr("results", "{0} defect(s)").format(len(defects))
-            lines = [head] + [defect_line(d) for d in defects[:6]]
-            if len(defects) > 6:
+            lines = [head] + [defect_line(d) for d in defects[:3]]
+            if len(defects) > 3:
                 lines.append("…")
             card.set_grade(data.get("grade"), "\n".join(lines))
             if defects or photo is not None:

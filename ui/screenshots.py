@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     install_language(args.lang)
     settings = AppSettings.simulator(args.scenario, language=args.lang)
     window = make_window(settings, auto_operator=True, persist=False)
-    window.resize(1600, 960)
+    window.resize(1600, 1000)
     window.show()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -114,14 +114,17 @@ class WarrantyDesk:
         if record is None:
             return []
         paths = {e["name"]: Path(e["path"]) for e in record.get("evidence") or [] if e.get("path")}
-        ranked = sorted(signed, key=lambda n: next((i for i, p in enumerate(PHOTO_ORDER) if n.startswith(p)),
-                                                    len(PHOTO_ORDER)))
         thumbs = []
-        for name in ranked:
-            path = paths.get(name)
-            if path is None or not path.is_file() or _sha256(path) != signed[name]:
-                continue
-            thumbs.append(_thumbnail(path, signed[name]))
+        # One photo per kind (back, front, white screen, …), then any others: variety over repeats.
+        for prefix in PHOTO_ORDER + ("",):
+            for name in sorted(n for n in signed if n.startswith(prefix)):
+                path = paths.get(name)
+                if path is None or not path.is_file() or _sha256(path) != signed[name]:
+                    continue
+                thumb = _thumbnail(path, signed[name])
+                if thumb not in thumbs:
+                    thumbs.append(thumb)
+                    break
             if len(thumbs) >= limit:
                 break
         return thumbs

@@ -70,6 +70,7 @@ class WarrantyTab(QWidget):
         self.days.setStyleSheet("font-size: 28pt; font-weight: 700;")
         self.period = QLabel()
         self.report_badge = QLabel()
+        self.report_badge.setMaximumWidth(360)
         self.report_text = QLabel()
         self.report_text.setWordWrap(True)
         self.report_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -168,9 +169,7 @@ class WarrantyTab(QWidget):
         self.warranties = list(warranties)
         self.list.clear()
         for w in self.warranties:
-            item = QListWidgetItem(f"{w.get('warranty_id', '?')}\n{w.get('model', '')} · "
-                                   f"{status_label_text(w.get('status', '?'))}")
-            self.list.addItem(item)
+            self.list.addItem(QListWidgetItem(_list_text(w)))
         self.search_status.setText(QCoreApplication.translate("WarrantyTab", "{0} found").format(
             len(self.warranties)))
         if self.warranties:
@@ -195,6 +194,8 @@ class WarrantyTab(QWidget):
         for i, w in enumerate(self.warranties):
             if w.get("warranty_id") == fresh.get("warranty_id"):
                 self.warranties[i] = fresh
+                if self.list.item(i) is not None:
+                    self.list.item(i).setText(_list_text(fresh))
         self._show(fresh)
 
     # -- show ------------------------------------------------------------------------------
@@ -235,7 +236,9 @@ class WarrantyTab(QWidget):
                  f"{report.get('brand', '')} {report.get('model', w.get('model', ''))}".strip(),
                  "IMEI " + ", ".join(mask_imei(i) for i in report.get("imeis", w.get("imeis", [])))]
         if grades:
-            lines.append("  ".join(f"{k}: {v}" for k, v in grades.items()))
+            names = {"overall": tr("results", "Overall"), "battery": tr("results", "Battery"),
+                     "screen": tr("results", "Screen"), "cosmetic": tr("results", "Cosmetic")}
+            lines.append("   ".join(f"{names.get(k, k)} {v}" for k, v in grades.items() if v))
         if report.get("reason"):
             lines.append(str(report["reason"]))
         self.report_text.setText("\n".join(x for x in lines if x))
@@ -373,6 +376,10 @@ class WarrantyTab(QWidget):
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _list_text(w: dict) -> str:
+    return f"{w.get('warranty_id', '?')}\n{w.get('model', '')} · {status_label_text(w.get('status', '?'))}"
 
 
 def _qcolor(hex_colour: str):
