@@ -21,7 +21,9 @@ DEFAULT_SCENARIO = "default"
 
 
 class ScenarioError(DriverError):
-    """A scenario name or file that cannot be used."""
+    """A scenario name or file that cannot be used: bad input, not a hardware failure."""
+
+    exit_code = 2
 
 
 def scenario_names() -> list[str]:

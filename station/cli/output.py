@@ -28,7 +28,8 @@ def error_exit_code(exc: BaseException) -> int:
     if isinstance(exc, StationError):
         return exc.exit_code
     if isinstance(exc, DriverError):
-        return EXIT_HARDWARE
+        # A driver error is a hardware failure unless it says otherwise (a bad scenario name is usage).
+        return getattr(exc, "exit_code", EXIT_HARDWARE)
     if isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError)):
         return EXIT_USAGE
     if isinstance(exc, OSError):
