@@ -144,15 +144,21 @@ def vignette(size: tuple[int, int], strength: float) -> np.ndarray:
     return 1.0 / (1.0 + strength * r2) ** 2
 
 
-def glare_map(cam: CameraModel) -> np.ndarray | None:
+def add_glare(cam: CameraModel, radiance: np.ndarray) -> None:
+    """A soft reflection of a rig light on the cover glass (Gaussian, within 3 sigma only)."""
     gx, gy, gs, amp = cam.glare
     if amp <= 0:
-        return None
+        return
     w, h = cam.size
     sigma = gs * w
-    x = np.exp(-0.5 * ((np.arange(w, dtype=np.float32) - gx * w) / sigma) ** 2)
-    y = np.exp(-0.5 * ((np.arange(h, dtype=np.float32) - gy * h) / sigma) ** 2)
-    return np.outer(y * (amp * WHITE_LEVEL), x)
+    x0, x1 = max(0, int(gx * w - 3 * sigma)), min(w, int(gx * w + 3 * sigma) + 1)
+    y0, y1 = max(0, int(gy * h - 3 * sigma)), min(h, int(gy * h + 3 * sigma) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return
+    x = np.exp(-0.5 * ((np.arange(x0, x1, dtype=np.float32) - gx * w) / sigma) ** 2)
+    y = np.exp(-0.5 * ((np.arange(y0, y1, dtype=np.float32) - gy * h) / sigma) ** 2)
+    blob = np.outer(y * np.float32(amp * WHITE_LEVEL * cam.gain), x)
+    radiance[y0:y1, x0:x1] += blob[..., None]
 
 
 NOISE_BANK = 4_194_301       # prime
@@ -205,48 +211,76 @@ def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator,
 def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
                   crack: np.ndarray | None, lights: dict, rng: np.random.Generator) -> np.ndarray:
     """Photograph the phone face up (or the empty tray when `scene` has no body)."""
-    w, h = cam.size
-    light = illumination(cam.size, lights) * _vignette_cached(cam.size, cam.vignetting)
-    light *= np.float32(cam.gain * LIGHT_LEVEL)
-    radiance = cv2.merge([light * np.float32(t) for t in TRAY_BGR])
     body = scene.get("body")
-    roi = None
+    key_body = None
     if body is not None:
         bw, bh = body["size_mm"][:2]
-        roi, refl = _front_reflectance(replace(cam, gain=1.0), (float(bw), float(bh)),
-                                       float(body.get("corner_radius_mm", 6.0)),
-                                       tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))))
-        x0, y0, x1, y1 = roi
-        radiance[y0:y1, x0:x1] = refl * light[y0:y1, x0:x1, None]
+        disp = scene.get("display") or {}
+        key_display = None
+        if disp:
+            aw, ah = disp["active_mm"]
+            ox, oy = disp.get("offset_mm", [(bw - aw) / 2, (bh - ah) / 2])
+            key_display = (float(ox), float(oy), float(aw), float(ah))
+        key_body = ((float(bw), float(bh)), float(body.get("corner_radius_mm", 6.0)),
+                    tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))), key_display)
+    key_lights = tuple(int(lights.get(k, 0)) for k in ("top", "n", "e", "s", "w"))
+    roi, lit = _lit_scene(replace(cam, gain=1.0), key_body, key_lights)
+    radiance = lit * np.float32(cam.gain)
     if body is not None and emission is not None:
         hd = display_to_camera(cam, scene["display"], (bw, bh))
         _add_emission(cam, radiance, emission, hd, scene["display"])
     if body is not None and crack is not None and crack.any():
         _add_crack_scatter(cam, radiance, crack, scene["display"], (bw, bh), lights)
-    glare = glare_map(cam)
-    if glare is not None:
-        radiance += glare[..., None] * np.float32(cam.gain)
+    add_glare(cam, radiance)
     return expose(cam, radiance, rng, blur_roi=roi, vignetted=True)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
+def _lit_scene(cam: CameraModel, body: tuple | None, lights: tuple[int, ...]):
+    """Radiance of tray and body (no emission) at gain 1 under `lights`, and the body's box.
+    Cached: consecutive frames of a set share it; only the screen and the exposure change."""
+    light = illumination(cam.size, dict(zip(("top", "n", "e", "s", "w"), lights)))
+    light *= _vignette_cached(cam.size, cam.vignetting)
+    light *= np.float32(LIGHT_LEVEL)
+    radiance = cv2.merge([light * np.float32(t) for t in TRAY_BGR])
+    roi = None
+    if body is not None:
+        roi, refl = _front_reflectance(cam, *body)
+        x0, y0, x1, y1 = roi
+        radiance[y0:y1, x0:x1] = refl * light[y0:y1, x0:x1, None]
+    radiance.setflags(write=False)
+    return roi, radiance
+
+
+@lru_cache(maxsize=2)
 def _front_reflectance(cam: CameraModel, body_mm: tuple[float, float], radius: float,
-                       rgb: tuple[int, int, int]) -> tuple[tuple[int, int, int, int], np.ndarray]:
+                       rgb: tuple[int, int, int], active: tuple[float, float, float, float] | None = None,
+                       ) -> tuple[tuple[int, int, int, int], np.ndarray]:
     """Reflectance (BGR) around the phone: tray, body rim, cover glass. Cached: it does not
     change between the frames of a set."""
     w, h = cam.size
     bw, bh = body_mm
     hb = body_to_camera(cam, body_mm)
     outline = _warp_points(hb, rounded_rect_mm(bw, bh, radius))
+    panel = None
+    if active is not None:
+        # The active area is glass whatever the scenario's bezels say (a panel reaching past the
+        # body's outline must not show tray through it).
+        ox, oy, aw, ah = active
+        panel = _warp_points(hb, np.array([[ox, oy], [ox + aw, oy], [ox + aw, oy + ah], [ox, oy + ah]]))
+        outline = np.concatenate([outline, panel])
     pad = 8 + int(4 * cam.blur_sigma)
     x0, y0 = np.maximum(0, np.floor(outline.min(axis=0)).astype(int) - pad)
     x1, y1 = np.minimum((w, h), np.ceil(outline.max(axis=0)).astype(int) + pad)
     shift = np.array([x0, y0], np.float64)
     rsize = (int(x1 - x0), int(y1 - y0))
-    m_body = poly_mask(rsize, outline - shift)[..., None]
+    m_body = poly_mask(rsize, _warp_points(hb, rounded_rect_mm(bw, bh, radius)) - shift)[..., None]
     inset = 0.8
     glass = rounded_rect_mm(bw - 2 * inset, bh - 2 * inset, max(0.5, radius - inset)) + inset
-    m_glass = poly_mask(rsize, _warp_points(hb, glass) - shift)[..., None]
+    m_glass = poly_mask(rsize, _warp_points(hb, glass) - shift)
+    if panel is not None:
+        m_glass = np.maximum(m_glass, poly_mask(rsize, panel - shift))
+    m_glass = m_glass[..., None]
     r, g, b = rgb
     refl = np.float32(TRAY_BGR) * (1 - m_body) + np.float32([b / 255, g / 255, r / 255]) * m_body
     refl = refl * (1 - m_glass) + np.float32(GLASS_REFLECTANCE) * m_glass

@@ -237,14 +237,33 @@ def _coarse(x: np.ndarray) -> np.ndarray:
     return cv2.resize(ds2, (w // COARSE, h // COARSE), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
+def _trend(c: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Least-squares cubic surface through the valid cells: vignetting, perspective fall-off."""
+    h, w = c.shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    x, y = x * (2.0 / max(1, w - 1)) - 1, y * (2.0 / max(1, h - 1)) - 1
+    terms = [np.ones_like(x), x, y, x * x, x * y, y * y, x ** 3, x * x * y, x * y * y, y ** 3]
+    sel = valid.copy()
+    sel[1::2, :] = False                       # every other row is plenty for 10 terms
+    if sel.sum() < 40:
+        return np.full_like(c, float(np.median(c)))
+    a = np.stack([t[sel] for t in terms], 1)
+    coef, *_ = np.linalg.lstsq(a, c[sel], rcond=None)
+    return sum(k * t for k, t in zip(coef.astype(np.float32), terms))
+
+
 def _background(c: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Smooth, defect-free estimate: big median, outliers replaced, then a Gaussian."""
+    """Smooth, defect-free estimate: a cubic trend, then on the detrended image a big median,
+    outliers replaced, and a Gaussian. Detrending first keeps the median unbiased near the panel's
+    edges, where vignetting falls off fastest."""
     k = max(15, int(0.17 * c.shape[1]) | 1)
-    u8 = np.clip(c, 0, 255).astype(np.uint8)
-    med = cv2.medianBlur(u8, min(k, 255)).astype(np.float32)
-    rel = (c - med) / np.maximum(med, 4.0)
-    clean = np.where((np.abs(rel) > 0.008) | ~valid, med, c)
-    return cv2.GaussianBlur(clean, (0, 0), k / 3.0, borderType=cv2.BORDER_REPLICATE)
+    trend = np.maximum(_trend(c, valid), 4.0)
+    flat = c * (200.0 / trend)
+    med = cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), min(k, 255)).astype(np.float32)
+    rel = (flat - med) / np.maximum(med, 4.0)
+    clean = np.where((np.abs(rel) > 0.008) | ~valid, med, flat)
+    smooth = cv2.GaussianBlur(clean, (0, 0), k / 3.0, borderType=cv2.BORDER_REPLICATE)
+    return smooth * (trend / 200.0)
 
 
 def find_coarse(planes: Planes, valid: np.ndarray, white_level: float,
@@ -281,10 +300,10 @@ def find_coarse(planes: Planes, valid: np.ndarray, white_level: float,
 
 
 def _regions(score: np.ndarray, thr: float, valid: np.ndarray, min_area: int = 5):
-    """Connected regions above `thr`; pieces within 2 cells (8 px) are one region (a burn-in
+    """Connected regions above `thr`; pieces within 4 cells (16 px) are one region (a burn-in
     ghost is many glyphs, not many defects)."""
     mask = ((score > thr) & valid).astype(np.uint8)
-    joined = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    joined = cv2.dilate(mask, np.ones((5, 5), np.uint8))
     n, labels = cv2.connectedComponents(joined, connectivity=8)
     for i in range(1, n):
         member = (labels == i) & (mask > 0)

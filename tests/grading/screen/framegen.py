@@ -131,7 +131,7 @@ def _fits(box, boxes, W, H, kind) -> bool:
         for cx, cy in ((0, 0), (W, 0), (0, H), (W, H)):
             if abs(x + w / 2 - cx) < corner + w / 2 and abs(y + h / 2 - cy) < corner + h / 2:
                 return False
-    gap = 12
+    gap = 12 if kind in ("dead_pixel", "stuck_pixel") else 24   # closer areas read as one
     for bx, by, bw, bh in boxes:
         if x < bx + bw + gap and bx < x + w + gap and y < by + bh + gap and by < y + h + gap:
             return False

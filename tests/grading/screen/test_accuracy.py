@@ -12,7 +12,7 @@ from station.grading.screen import grade_screen_frameset, screen_grade
 from station.grading.screen.accuracy import Score, matches
 from tests.grading.screen.framegen import EVAL_SEEDS, TUNING_SEEDS, make_case
 
-N_SETS = 14
+N_SETS = 10
 
 
 @pytest.fixture(scope="module")
