@@ -36,7 +36,13 @@ def run(args) -> int:
     from station.inspection.session import run_session
     from station.inspection.summary import human_summary
 
-    scenario = load_scenario(args.scenario)       # unknown name: clear error listing the choices
+    from drivers.scenario import ScenarioError
+    from station.errors import BadInput
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:                  # a wrong name is bad input (exit 2), not hardware
+        raise BadInput(exc.message, exc.hint) from exc
     name = args.scenario if args.scenario.endswith(".json") else scenario.name
     operator = SimulatedOperator(world_for(scenario))
     rig, phone, camera = sim_urls(name, args.timing)
