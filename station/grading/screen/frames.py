@@ -100,7 +100,7 @@ def _display(manifest: dict, path: Path) -> tuple[int, int]:
     d = manifest.get("display")
     try:
         w, h = int(d["width"]), int(d["height"])
-    except (TypeError, KeyError, ValueError) as exc:
+    except (TypeError, KeyError, ValueError, OverflowError) as exc:
         raise FrameSetError(f"{path}: 'display' must give the panel's width and height in px",
                             'add "display": {"width": 1080, "height": 2400}') from exc
     if not (16 <= w <= 8192 and 16 <= h <= 8192):
