@@ -216,3 +216,31 @@ def write_frameset(folder: Path, frames: dict[str, dict[str, np.ndarray]], mm_pe
     if truth is not None:
         (folder / "truth.json").write_text(json.dumps(truth, indent=2), encoding="utf-8")
     return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write a sample cosmetic frame set: `python -m tests.grading.cosmetic.generator OUT [--seed N | --scenario S]`."""
+    import argparse
+
+    from drivers.camera.body_render import FACES
+
+    p = argparse.ArgumentParser(description="write a labelled cosmetic frameset/1 folder (with truth.json)")
+    p.add_argument("out", type=Path)
+    p.add_argument("--seed", type=int, default=EVALUATION_SEEDS[0], help="generated phone (default %(default)s)")
+    p.add_argument("--scenario", help="render a shipped scenario (e.g. default, cracked-screen) instead")
+    p.add_argument("--mm-per-px", type=float, default=0.1, help="0.05 gives 12 MP back/front frames")
+    args = p.parse_args(argv)
+    if args.scenario:
+        scen = load_scenario(args.scenario)
+        frames = {face: render_face_set(scen, face, mm_per_px=args.mm_per_px, seed=args.seed) for face in FACES}
+        truth, grade = scen.cosmetic_defects, scen.expected.get("cosmetic", "?")
+    else:
+        case = make_case(args.seed)
+        frames, truth, grade = render_case(case, args.mm_per_px), case.truth, case.grade
+    write_frameset(args.out, frames, args.mm_per_px, truth)
+    print(f"wrote {args.out} (expected grade {grade})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
