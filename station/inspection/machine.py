@@ -336,7 +336,9 @@ class Inspection:
             self.error = exc
             self._transition(State.FAILED)
         finally:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            # Grades still being computed are measurements too: let them land in the record,
+            # unless the operator cancelled.
+            self.executor.shutdown(wait=True, cancel_futures=self.state == State.CANCELLED)
         self.bus.emit("finished", None, inspection_id=self.record.id, state=self.state.value,
                       overall=(self.record.results.get("overall") or {}).get("grade"),
                       report_id=(self.record.report or {}).get("report_id"))

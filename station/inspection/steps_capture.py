@@ -14,6 +14,7 @@ from typing import Any
 from station.errors import HardwareError
 from station.inspection.capture import EvidenceWriter, capture, ensure_pose, set_lights
 from station.inspection.devices import import_part
+from station.inspection.face_grading import FaceByFaceGrader
 from station.inspection.machine import StepContext
 
 FACES = ("front", "back", "left", "right", "top", "bottom")   # front first: it is already up
@@ -98,25 +99,34 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
     mm_per_px = _scale_mm_per_px(ctx)
     writer = EvidenceWriter(ctx, "cosmetic")
     ctx.devices.phone.shell(SCREEN_SLEEP)          # the front face is photographed screen-off
+    by_face = FaceByFaceGrader.create(ctx.executor, mm_per_px,
+                                      on_time=lambda s: ctx.inspection.add_timing("grade_s", s))
     frames: dict[str, dict[str, str]] = {}
     total = sum(len(FACE_LIGHTS[face]) for face in FACES)
     done = 0
     for face in FACES:
         ensure_pose(ctx, face)
         frames[face] = {}
+        shots: dict[str, Any] = {}
         for light in FACE_LIGHTS[face]:
             set_lights(ctx, **{light: 100})
             name = f"{face}_{light}"
-            writer.save(name, capture(ctx))
+            shots[light] = capture(ctx)
+            writer.save(name, shots[light])
             frames[face][light] = f"{name}.png"
             done += 1
             ctx.progress(done / total, face=face, light=light)
+        if by_face is not None:
+            by_face.submit(face, shots)            # graded while the next face is photographed
     set_lights(ctx)
     ensure_pose(ctx, "front")                      # leave the phone as it came in
     manifest = {"format": "frameset/1", "scale": {"mm_per_px": mm_per_px}, "frames": frames}
     folder = writer.write_manifest(manifest)
     ctx.record.put_result("cosmetic_frameset", str(folder))
-    _grade_later(ctx, "cosmetic", lambda: grade_cosmetic(str(folder)))
+    if by_face is not None:
+        _publish_when_done(ctx, "cosmetic", by_face.combined())
+    else:
+        _grade_later(ctx, "cosmetic", lambda: grade_cosmetic(str(folder)))
     return {"frames": total}
 
 
@@ -134,23 +144,42 @@ def _scale_mm_per_px(ctx: StepContext) -> float:
     return float(calibrated)
 
 
+def _publish(ctx: StepContext, part: str, result: Any) -> dict[str, Any]:
+    out = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    ctx.record.put_result(part, out)
+    ctx.inspection.bus.emit("result", part, grade=out.get("grade"), defects=out.get("defects", []),
+                            label_zh=out.get("label_zh"), frameset=ctx.record.results.get(f"{part}_frameset"))
+    return out
+
+
 def _grade_later(ctx: StepContext, part: str, grade) -> Future:
     """Grade on the worker pool; the result lands in the record and on the bus when ready."""
-    inspection, record, bus = ctx.inspection, ctx.record, ctx.inspection.bus
+    inspection = ctx.inspection
 
     def run() -> dict[str, Any]:
         started = time.perf_counter()
         result = grade()
         inspection.add_timing("grade_s", time.perf_counter() - started)
-        out = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-        record.put_result(part, out)
-        bus.emit("result", part, grade=out.get("grade"), defects=out.get("defects", []),
-                 label_zh=out.get("label_zh"), frameset=record.results.get(f"{part}_frameset"))
-        return out
+        return _publish(ctx, part, result)
 
     future = ctx.executor.submit(run)
     inspection.pending_grades[part] = future
     return future
+
+
+def _publish_when_done(ctx: StepContext, part: str, grading: Future) -> Future:
+    """Record and announce `grading`'s result when it completes (no worker blocks waiting)."""
+    published: Future = Future()
+
+    def done(f: Future) -> None:
+        try:
+            published.set_result(_publish(ctx, part, f.result()))
+        except BaseException as exc:  # noqa: BLE001 - the verdict step re-raises it
+            published.set_exception(exc)
+
+    grading.add_done_callback(done)
+    ctx.inspection.pending_grades[part] = published
+    return published
 
 
 def collect_grade(ctx: StepContext, part: str, grade_now) -> dict[str, Any]:
