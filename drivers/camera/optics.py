@@ -235,7 +235,7 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
     return expose(cam, radiance, rng, blur_roi=roi, vignetted=True)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _lit_scene(cam: CameraModel, body: tuple | None, lights: tuple[int, ...]):
     """Radiance of tray and body (no emission) at gain 1 under `lights`, and the body's box.
     Cached: consecutive frames of a set share it; only the screen and the exposure change."""
