@@ -43,6 +43,7 @@ class Engine:
         self.bus = EventBus()
         self.bus.subscribe(lambda e: self.send({"type": "event", "event": e.to_dict()}))
         self.bus.subscribe(self._track_capture)
+        self.bus.subscribe(self._track_prompt)
         self._capturing = threading.Event()
         self.settings: AppSettings | None = None
         self.operator: GuiOperator | None = None
@@ -128,6 +129,10 @@ class Engine:
         self.gate = workflow_adapter.IssueGate()
         return workflow_adapter.run_inspection(self.settings, self.bus, self.operator, lambda: self._stop,
                                                self.gate)
+
+    def _track_prompt(self, event) -> None:
+        if event.kind == "prompt" and (event.data or {}).get("blocking") and self.operator is not None:
+            self.operator.announce(str(event.data.get("id")))
 
     # -- preview ---------------------------------------------------------------------------
     CAPTURE_STEPS = ("imei", "screen", "cosmetic")

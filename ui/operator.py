@@ -21,6 +21,16 @@ class GuiOperator:
         self.auto = auto
         self.auto_delay_s = auto_delay_s
         self._cancelled = threading.Event()
+        # The workflow announces a prompt (event) just before it asks; a Space pressed in between
+        # answers that prompt, not a later one.
+        self._lock = threading.Lock()
+        self._announced: str | None = None
+        self._early: str | None = None
+
+    def announce(self, prompt_id: str) -> None:
+        """The workflow published this blocking prompt and is about to ask it."""
+        with self._lock:
+            self._announced, self._early = prompt_id, None
 
     @property
     def pending(self) -> Prompt | None:
@@ -33,7 +43,10 @@ class GuiOperator:
             if self._cancelled.wait(self.auto_delay_s):
                 return CANCEL
             return self._hands.ask(prompt)
-        answer = self._interactive.ask(prompt)
+        with self._lock:
+            early = self._early == prompt.id
+            self._announced = self._early = None
+        answer = DONE if early else self._interactive.ask(prompt)
         if answer == DONE and self._hands is not None:
             self._hands.ask(prompt)
         return answer
@@ -41,7 +54,13 @@ class GuiOperator:
     def next(self) -> bool:
         """The streamer did what the pending prompt asked. False when nothing was pending."""
         prompt = self._interactive.pending
-        return prompt is not None and self._interactive.answer(prompt.id, DONE)
+        if prompt is not None and self._interactive.answer(prompt.id, DONE):
+            return True
+        with self._lock:
+            if self._announced is not None:
+                self._early = self._announced
+                return True
+        return False
 
     def cancel(self) -> None:
         self._cancelled.set()

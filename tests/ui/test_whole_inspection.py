@@ -18,6 +18,7 @@ def press(qtbot, window, key):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     window.inspect.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.inspect, timeout=5000)
     qtbot.keyClick(window.inspect, key)
 
 
