@@ -45,7 +45,7 @@ def effective_status(stored: str, end_date: str, today: date | None = None) -> s
     """Stored status plus the calendar: an active warranty past its end date is expired."""
     if stored in ("void", "claimed"):
         return stored
-    today = today or datetime.now().astimezone().date()
+    today = today or date.today()
     return "expired" if today.isoformat() > end_date else "active"
 
 
@@ -167,7 +167,7 @@ class WarrantyRegistry:
 
     def _rows(self, where: str, params, *, include_private: bool, today: date | None,
               with_claims: bool = True, order: str = "") -> list[dict]:
-        today = today or datetime.now().astimezone().date()
+        today = today or date.today()
         return [self._shape(row, include_private=include_private, today=today, with_claims=with_claims)
                 for row in self._query(f"{self._SELECT} WHERE {where} {order}", params)]
 
@@ -219,8 +219,9 @@ class WarrantyRegistry:
             "serial": "w.serial = ?", "report_id": "w.report_id = ?", "order_id": "w.order_id = ?",
             "warranty_id": "w.warranty_id = ?",
         }[key]
-        return self._rows(where, [value], include_private=include_private, today=today,
-                          order="ORDER BY w.created_at DESC")
+        rows = self._rows(where, [value], include_private=include_private, today=today)
+        # newest first; sorted here (usually one row) because ORDER BY costs a sorter per query
+        return sorted(rows, key=lambda r: r["created_at"], reverse=True)
 
     def list(self, *, date_from: str | None = None, date_to: str | None = None, status: str | None = None,
              include_private: bool = False, today: date | None = None, limit: int | None = None) -> list[dict]:
@@ -246,7 +247,7 @@ class WarrantyRegistry:
         if date_to:
             where.append("w.sale_date <= ?")
             params.append(date_to)
-        today = today or datetime.now().astimezone().date()
+        today = today or date.today()
         # A second connection: the stream must not hold this one (or its lock) while the caller
         # works between rows; WAL gives it a consistent snapshot.
         reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
