@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from station.errors import BadInput
 from station.home import station_home
 
 SIGNING_KEY_FILE = "signing-key.pem"
+# How stale this process's view of the active key may get after another process rotates it.
+ROTATION_CHECK_S = 1.0
 
 
 def b64url(data: bytes) -> str:
@@ -116,6 +119,7 @@ class Keyring:
         self._public_folder_text = str(self.folder / "public")
         self._signing_key_text = str(self.folder / SIGNING_KEY_FILE)
         self._active_pem = b""
+        self._checked_at = 0.0
 
     @property
     def public_folder(self) -> Path:
@@ -130,11 +134,15 @@ class Keyring:
         (a retired key must not go on signing in a long-running app)."""
         active = self._active
         if active is not None:
+            now = time.monotonic()
+            if now - self._checked_at < ROTATION_CHECK_S:
+                return active
             # Compare the file's bytes, not its inode or mtime: a rotation can reuse the freed
-            # inode within one timestamp tick. 119 bytes from the page cache cost a few µs.
+            # inode within one timestamp tick.
             try:
                 with open(self._signing_key_text, "rb") as handle:
                     if handle.read() == self._active_pem:
+                        self._checked_at = now
                         return active
             except FileNotFoundError:
                 pass  # mid-rotation elsewhere: load the new key below
@@ -146,7 +154,7 @@ class Keyring:
             pem = path.read_bytes()
             active = self._load_private(path, pem)
             self._remember_public(active.public)
-            self._active, self._active_pem = active, pem
+            self._active, self._active_pem, self._checked_at = active, pem, time.monotonic()
         return active
 
     def _create(self, path: Path) -> None:

@@ -79,7 +79,10 @@ def test_unreadable_public_keys_say_what_to_do(text):
     assert "export-key" in info.value.hint
 
 
-def test_a_rotation_by_another_process_stops_this_one_signing_with_the_old_key(report):
+def test_a_rotation_by_another_process_stops_this_one_signing_with_the_old_key(report, monkeypatch):
+    import station.report.keys as keys_module
+
+    monkeypatch.setattr(keys_module, "ROTATION_CHECK_S", 0.0)  # look at the key file on every use
     app_ring, cli_ring = Keyring(), Keyring()   # e.g. the GUI and `station report rotate-key`
     old = app_ring.signing_key().kid
     new = cli_ring.rotate().kid
