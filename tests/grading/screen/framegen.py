@@ -150,15 +150,15 @@ def _one_defect(rng: np.random.Generator, kind: str, W: int, H: int) -> dict:
         d = {"kind": kind, "x": int(rng.integers(0, W - size)), "y": int(rng.integers(0, H - size)),
              "w": size, "h": int(size * rng.uniform(0.8, 1.25))}
         if kind == "bright_spot":
-            d["level"] = round(float(rng.uniform(0.08, 0.2)), 3)
+            d["level"] = round(float(rng.uniform(0.06, 0.2)), 3)
         else:
-            d["depth"] = round(float(rng.uniform(0.2, 0.5)), 3)
+            d["depth"] = round(float(rng.uniform(0.15, 0.5)), 3)
         return d
     if kind == "burn_in":
         w = int(W * rng.uniform(0.3, 0.8))
         h = int(max(24, H * rng.uniform(0.025, 0.07)))
         return {"kind": kind, "x": int(rng.integers(0, W - w)), "y": int(rng.integers(0, H - h)), "w": w, "h": h,
-                "depth": round(float(rng.uniform(0.03, 0.06)), 3)}
+                "depth": round(float(rng.uniform(0.02, 0.06)), 3)}
     if kind == "line":
         if rng.random() < 0.5:
             return {"kind": "line", "x": 0, "y": int(rng.integers(20, H - 20)), "w": W, "h": int(rng.integers(1, 3))}
