@@ -38,6 +38,7 @@ def make_window(settings: AppSettings, *, auto_operator: bool = False, auto_issu
     window = MainWindow(settings, controller, overlay, WarrantyDesk(), persist=persist)
     controller.setParent(window)
     overlay.setParent(window)
+    controller.warm_up()
     return window
 
 

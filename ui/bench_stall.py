@@ -26,7 +26,7 @@ def _stalls(gaps: list[float]) -> tuple[float, float]:
 
 def measure_idle(app, seconds: float) -> list[float]:
     """The same tick on the same (shown) window with nothing running: the machine's own noise."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -42,14 +42,16 @@ def measure_idle(app, seconds: float) -> list[float]:
     timer.setInterval(TICK_MS)
     timer.timeout.connect(tick)
     timer.start()
-    QTimer.singleShot(int(seconds * 1000), app.quit)
-    app.exec()
+    # A local loop: QApplication.quit() would also close the window (Qt 6) and stop its engine.
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
     timer.stop()
     return gaps[1:]
 
 
 def measure_once(scenario: str, timeout_s: float) -> dict:
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.app import make_window
@@ -70,6 +72,7 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
     window.controller.preview_frame.connect(lambda *_: frames.__setitem__(0, frames[0] + 1))
     if os.environ.get("BENCH_STALL_DEBUG"):
         window.controller.preview_error.connect(lambda exc: print("preview:", exc, file=sys.stderr))
+        window.controller.error.connect(lambda exc: print("error:", exc.message, exc.hint, file=sys.stderr))
         window.controller.event.connect(lambda e: print(e.kind, e.step, str(e.data)[:200], file=sys.stderr))
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -90,11 +93,12 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
     timer = QTimer()
     timer.setInterval(TICK_MS)
     timer.timeout.connect(tick)
+    loop = QEventLoop()
     deadline = QTimer()
     deadline.setSingleShot(True)
-    deadline.timeout.connect(app.quit)
+    deadline.timeout.connect(loop.quit)
     window.controller.state_changed.connect(
-        lambda s: s in ("finished", "failed", "cancelled") and QTimer.singleShot(200, app.quit))
+        lambda s: s in ("finished", "failed", "cancelled") and QTimer.singleShot(200, loop.quit))
     started = time.perf_counter()
     cpu_before = time.process_time()
     clock.start()
@@ -102,7 +106,7 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
     timer.start()
     deadline.start(int(timeout_s * 1000))
     window.inspect.start()
-    app.exec()
+    loop.exec()
     timer.stop()
     wall = time.perf_counter() - started
     gui_cpu = time.process_time() - cpu_before      # this process only: the engine is a child

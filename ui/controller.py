@@ -120,6 +120,11 @@ class InspectionController(QObject):
         except (BrokenPipeError, OSError) as exc:
             self.error.emit(EngineError(f"the inspection engine stopped ({exc})", "restart the app"))
 
+    def warm_up(self) -> None:
+        """Start the engine now (process start and its imports take a while) rather than on F5."""
+        if not self._closed:
+            self._engine()
+
     # -- commands (GUI thread, all return at once) -------------------------------------------
     @property
     def running(self) -> bool:
