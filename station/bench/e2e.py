@@ -6,7 +6,7 @@ Keys (contract): `wall_s` (median wall time of an inspection, connect to warrant
 Extra keys break the wall time down: `camera_s` (time inside camera.read — for `sim://` that is
 the 12 MP renderer, not a physical wait), `encode_s` and `grade_s` (on worker threads, overlapped
 with capture), `overhead_s` (wall − camera − physical: what the station itself adds on the
-critical path), `frames`, `runs`. Runs in a temporary STATION_HOME so no bench warranty lands in
+critical path), `frames`, `steps_s` (median wall time per step), `runs`. Runs in a temporary STATION_HOME so no bench warranty lands in
 the real registry.
 """
 
@@ -31,6 +31,16 @@ def _one_run(scenario: str) -> dict:
     operator = SimulatedOperator(world_for(scenario))
     inspection = build_inspection(f"rigsim://{scenario}", f"sim://{scenario}", f"sim://{scenario}", operator,
                                   options=InspectionOptions())
+    step_started: dict[str, float] = {}
+    steps_s: dict[str, float] = {}
+
+    def on_event(event) -> None:
+        if event.kind == "step_started":
+            step_started[event.step] = time.perf_counter()
+        elif event.kind == "step_done" and event.step in step_started:
+            steps_s[event.step] = round(time.perf_counter() - step_started[event.step], 3)
+
+    inspection.bus.subscribe(on_event)
     started = time.perf_counter()
     try:
         inspection.run()
@@ -40,7 +50,7 @@ def _one_run(scenario: str) -> dict:
         inspection.devices.close()
     if inspection.state != State.COMPLETED:
         raise RuntimeError(f"bench inspection ended {inspection.state.value}: {inspection.error}")
-    return {"wall_s": wall, "physical_s": physical, **inspection.timings}
+    return {"wall_s": wall, "physical_s": physical, "steps_s": steps_s, **inspection.timings}
 
 
 def run(quick: bool) -> dict:
@@ -67,6 +77,8 @@ def run(quick: bool) -> dict:
         "encode_s": med("encode_s"),
         "grade_s": med("grade_s"),
         "frames": int(med("frames")),
+        "steps_s": {name: round(statistics.median(r["steps_s"].get(name, 0.0) for r in runs), 3)
+                    for name in runs[0]["steps_s"]},
         "runs": len(runs),
         "scenario": SCENARIO,
     }

@@ -97,7 +97,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
 def cosmetic(ctx: StepContext) -> dict[str, Any]:
     grade_cosmetic = import_part("station.grading.cosmetic", "grade_cosmetic_frameset")
     mm_per_px = _scale_mm_per_px(ctx)
-    writer = EvidenceWriter(ctx, "cosmetic")
+    writer = EvidenceWriter(ctx, "cosmetic", fmt="jpg")
     ctx.devices.phone.shell(SCREEN_SLEEP)          # the front face is photographed screen-off
     by_face = FaceByFaceGrader.create(ctx.executor, mm_per_px,
                                       on_time=lambda s: ctx.inspection.add_timing("grade_s", s))
@@ -113,7 +113,7 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
             name = f"{face}_{light}"
             shots[light] = capture(ctx)
             writer.save(name, shots[light])
-            frames[face][light] = f"{name}.png"
+            frames[face][light] = writer.file_name(name)
             done += 1
             ctx.progress(done / total, face=face, light=light)
         if by_face is not None:
