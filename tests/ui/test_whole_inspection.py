@@ -3,6 +3,7 @@ warranty issued with F9, then the warranty found at the desk and a claim recorde
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +23,7 @@ def press(qtbot, window, key):
     qtbot.keyClick(window.inspect, key)
 
 
+@pytest.mark.slow          # ~3 min on the shared 2-core box; it runs in `make test` all the same
 def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
     scenario = load_scenario("default")
     window = window_factory("default")
