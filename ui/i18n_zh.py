@@ -78,6 +78,7 @@ ZH_CN: dict[str, str] = {
     "damaged": "有损伤",
     "display damaged": "屏幕结构损坏",
     "not graded": "未评级",
+    "flagged · not for sale": "待复核 · 不可售",
     "Health {0} %": "健康度 {0} %",
     "{0} cycles": "循环 {0} 次",
     "{0} defect(s)": "{0} 处瑕疵",

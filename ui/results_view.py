@@ -8,6 +8,8 @@ sent no photo, the defects marked on an outline of the panel/face to scale.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from ui.style import grade_colour, paint_badge, status_colour, status_label_text
 
 KINDS = ("battery", "imei", "screen", "cosmetic", "overall")
+FLAGGED = "FLAGGED"     # the verdict's "no sale grade": a person must look at the phone first
 THUMB = 150
 CARD_THUMB = 104
 
@@ -37,6 +40,16 @@ def grade_meaning(grade: str) -> str:
         "D": QCoreApplication.translate("results", "damaged"),
         "E": QCoreApplication.translate("results", "display damaged"),
     }.get((grade or "?")[:1], QCoreApplication.translate("results", "not graded"))
+
+
+def flagged_text() -> str:
+    return "⚑ " + QCoreApplication.translate("results", "flagged · not for sale")
+
+
+def mask_imeis_in(text: str) -> str:
+    """Any IMEI-like run of 14-16 digits in free text (a reason) masked: the Inspect tab may be
+    on a screen the stream can see."""
+    return re.sub(r"(?<!\d)\d{14,16}(?!\d)", lambda m: mask_imei(m.group(0)), text)
 
 
 def mask_imei(imei: str) -> str:
@@ -128,7 +141,9 @@ class ResultCard(QFrame):
     def set_grade(self, grade: str | None, detail: str) -> None:
         self._grade_value = grade
         self._status = None
-        if grade:
+        if grade == FLAGGED:
+            paint_badge(self.grade, status_colour("failed"), flagged_text())
+        elif grade:
             paint_badge(self.grade, grade_colour(grade), f"{grade} · {grade_meaning(grade)}")
         else:
             paint_badge(self.grade, status_colour("warning"),
@@ -150,8 +165,7 @@ class ResultCard(QFrame):
     def retranslate(self) -> None:
         self.title.setText(card_title(self.kind))
         if self._grade_value:
-            paint_badge(self.grade, grade_colour(self._grade_value),
-                        f"{self._grade_value} · {grade_meaning(self._grade_value)}")
+            self.set_grade(self._grade_value, self.detail.text())
         elif self._status:
             paint_badge(self.grade, status_colour(self._status), status_label_text(self._status))
 
@@ -191,7 +205,7 @@ class ResultsView(QWidget):
             verdict = data.get("verdict", "fail")
             imeis = data.get("imeis") or []
             lines = [" / ".join(mask_imei(i) for i in imeis)] if imeis else []
-            lines += [str(r) for r in data.get("reasons", [])]
+            lines += [mask_imeis_in(str(r)) for r in data.get("reasons", [])]
             card.set_status("pass" if verdict == "pass" else "fail", "\n".join(lines) or "—")
         elif kind in ("screen", "cosmetic"):
             defects = data.get("defects") or []
@@ -206,7 +220,8 @@ class ResultsView(QWidget):
             else:
                 card.set_thumbnail(None)
         elif kind == "overall":
-            card.set_grade(data.get("grade"), str(data.get("rule", "")))
+            reasons = [mask_imeis_in(str(r)) for r in data.get("reasons") or []]
+            card.set_grade(data.get("grade"), "\n".join(reasons) or str(data.get("rule", "")))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.LanguageChange:

@@ -93,3 +93,17 @@ def test_report_issued_shows_ids_and_broadcast_preview_follows(qtbot, window_fac
     assert snap["warranty"]["end"] == "2027-05-23"
     assert snap["imei"]["imeis"] == ["35753708****458"]     # the overlay's own masking
     assert snap["overall"]["grade"] == "B"
+
+
+def test_flagged_verdict_reads_as_not_for_sale_with_its_reasons(qtbot, window_factory):
+    window = window_factory()
+    reasons = ["USB IMEI 357537080123458 differs from the *#06# screen"]
+    publish_from_worker(window.controller.bus, [
+        ("result", "imei", {"verdict": "fail", "imeis": ["357537080123458"], "reasons": reasons}),
+        ("result", "verdict", {"grade": "FLAGGED", "rule": "imei_fail", "reasons": reasons})])
+    card = window.inspect.results.cards["overall"]
+    qtbot.waitUntil(lambda: "not for sale" in card.grade.text(), timeout=5000)
+    assert card.grade.text() == "⚑ flagged · not for sale"
+    assert "differs from the *#06# screen" in card.detail.text()
+    assert "35753708****458" in card.detail.text() and "357537080123458" not in card.detail.text()
+    assert window.inspect.results.cards["imei"].grade.text() == status_label_text("fail")
