@@ -18,6 +18,7 @@ Two scales, each a handful of whole-image cv2 operations (no per-pixel Python):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -237,20 +238,29 @@ def _coarse(x: np.ndarray) -> np.ndarray:
     return cv2.resize(ds2, (w // COARSE, h // COARSE), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def _trend(c: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Least-squares cubic surface through the valid cells: vignetting, perspective fall-off."""
-    h, w = c.shape
+@lru_cache(maxsize=4)
+def _cubic_terms(h: int, w: int) -> np.ndarray:
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     x, y = x * (2.0 / max(1, w - 1)) - 1, y * (2.0 / max(1, h - 1)) - 1
-    terms = [np.ones_like(x), x, y, x * x, x * y, y * y, x ** 3, x * x * y, x * y * y, y ** 3]
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y, x ** 3, x * x * y, x * y * y, y ** 3])
+    terms.setflags(write=False)
+    return terms
+
+
+def _trend(c: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Least-squares cubic surface through the valid cells: vignetting, perspective fall-off."""
+    terms = _cubic_terms(*c.shape)
     sel = np.zeros_like(valid)
     sel[::3, ::3] = valid[::3, ::3]            # a ninth of the cells is plenty for 10 terms
     if sel.sum() < 40:
         return np.full_like(c, float(np.median(c)))
-    a = np.stack([t[sel] for t in terms], 1).astype(np.float64)
+    a = terms[:, sel].T.astype(np.float64)
     # Normal equations: a 10x10 solve (lstsq's SVD of the full design matrix costs 50x more).
     coef = np.linalg.solve(a.T @ a + 1e-9 * np.eye(len(terms)), a.T @ c[sel].astype(np.float64))
-    return sum(k * t for k, t in zip(coef.astype(np.float32), terms))
+    out = terms[0] * np.float32(coef[0])
+    for k, t in zip(coef[1:], terms[1:]):
+        out += np.float32(k) * t
+    return out
 
 
 def _background(c: np.ndarray, valid: np.ndarray) -> np.ndarray:
