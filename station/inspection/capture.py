@@ -92,6 +92,7 @@ class EvidenceWriter:
         future = self.ctx.executor.submit(write)
         with self._lock:
             self._futures.append(future)
+        self.ctx.inspection.pending_writes.append(future)   # the report waits for every hash
         return future
 
     def wait(self) -> None:
@@ -106,3 +107,32 @@ class EvidenceWriter:
         path = self.folder / "manifest.json"
         path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         return self.folder
+
+    def write_manifest_when_saved(self, manifest: dict[str, Any]) -> Future:
+        """Write the manifest once every frame is on disk, without blocking the capture thread."""
+        with self._lock:
+            futures = list(self._futures)
+        done: Future = Future()
+        remaining = [len(futures)]
+        lock = threading.Lock()
+
+        def one_done(_f: Future) -> None:
+            with lock:
+                remaining[0] -= 1
+                if remaining[0]:
+                    return
+            try:
+                for f in futures:
+                    f.result()
+                (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+                done.set_result(self.folder)
+            except BaseException as exc:  # noqa: BLE001 - the verdict step re-raises it
+                done.set_exception(exc)
+
+        if not futures:
+            (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            done.set_result(self.folder)
+        for f in futures:
+            f.add_done_callback(one_done)
+        self.ctx.inspection.pending_writes.append(done)
+        return done

@@ -171,6 +171,7 @@ class Inspection:
                                            thread_name_prefix="grading")
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
+        self.pending_writes: list[Any] = []        # Futures of evidence files still being written
         self.pose = "front"                        # the face we believe the camera sees
         self.lights: dict[str, int] | None = None  # what the rig's lights were last set to
         self.timings: dict[str, float] = {}        # camera_s, encode_s, grade_s, frames (benchmarks)

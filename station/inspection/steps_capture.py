@@ -80,17 +80,22 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     from drivers.camera.frameset import SCREEN_PATTERNS as names, lights_for
 
     show_pattern = import_part("station.screen_patterns", "show_pattern")
+    shots: dict[str, Any] = {}
     for i, name in enumerate(names):
         show_pattern(phone.shell, ctx.options.pattern_base_url, name)   # wakes the screen, opens the page
         # Lit patterns under a dim top light (outline visible), "off" under raking light.
         set_lights(ctx, **lights_for(name))
-        writer.save(name, capture(ctx))
+        shots[name] = capture(ctx)
+        writer.save(name, shots[name])
         ctx.progress((i + 1) / len(names), pattern=name)
     manifest = {"format": "frameset/1", "display": display,
-                "frames": {name: f"{name}.png" for name in names}}
-    folder = writer.write_manifest(manifest)
-    ctx.record.put_result("screen_frameset", str(folder))
-    _grade_later(ctx, "screen", lambda: grade_screen(str(folder)))
+                "frames": {name: writer.file_name(name) for name in names}}
+    # Graded from the frames in memory while the PNGs are still being written and the body is
+    # photographed; the folder (manifest last) is the evidence, and what a resumed run re-grades.
+    writer.write_manifest_when_saved(manifest)
+    ctx.record.put_result("screen_frameset", str(writer.folder))
+    size = (display["width"], display["height"])
+    _grade_later(ctx, "screen", lambda: grade_screen(shots, display=size))
     return {"frames": len(names)}
 
 

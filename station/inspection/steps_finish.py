@@ -37,6 +37,8 @@ def verdict(ctx: StepContext) -> dict[str, Any]:
     collect_grade(ctx, "screen", grade_screen)
     ctx.progress(0.5, message="waiting for the cosmetic grade")
     collect_grade(ctx, "cosmetic", grade_cosmetic)
+    for write in list(ctx.inspection.pending_writes):   # every evidence hash in before signing
+        write.result()
     overall = overall_verdict(ctx.record.results)
     ctx.record.put_result("overall", overall)
     ctx.result(grade=overall["grade"], rule=overall["rule"], reasons=overall["reasons"])
