@@ -16,7 +16,6 @@ from ui.i18n import current_language
 from ui.overlay_preview import OverlayPreview
 from ui.overlay_service import OverlayService
 from ui.style import paint_badge, status_colour, status_label_text
-from ui.tasks import run_task
 
 
 class BroadcastTab(QWidget):
@@ -39,7 +38,6 @@ class BroadcastTab(QWidget):
         self.preview_caption = QLabel()
         self.preview_caption.setStyleSheet("font-weight: 600;")
         self.preview = OverlayPreview()
-        self._framesets: dict = {}
 
         row = QHBoxLayout()
         row.addWidget(self.toggle)
@@ -57,21 +55,18 @@ class BroadcastTab(QWidget):
 
         self.toggle.toggled.connect(self._toggled)
         controller.event.connect(self._on_event)
+        controller.thumbnail.connect(self._on_thumbnail)
         overlay.state_changed.connect(self._on_overlay_state)
         self.retranslate()
         self._on_overlay_state(overlay.state, "")
 
     def _on_event(self, event) -> None:
         self.preview.on_event(event)
-        data = event.data or {}
-        if event.kind == "step_started" and event.step == "connect_rig":
-            self._framesets = {}
-        if event.kind == "result" and event.step in ("screen", "cosmetic") and data.get("frameset"):
-            # The page's defect thumbnail comes from the overlay hub's framesets; cut the same one
-            # (same function) in the thread pool for the preview.
-            self._framesets[event.step] = {"folder": data["frameset"], "defects": data.get("defects") or []}
-            framesets = dict(self._framesets)
-            run_task(lambda: _thumb(framesets), self.preview.set_thumb, owner=self)
+
+    def _on_thumbnail(self, target: str, _part: str, image) -> None:
+        # The page's defect thumbnail, cut by the engine with the overlay's own function.
+        if target == "overlay":
+            self.preview.set_thumb(image)
 
     def _toggled(self, on: bool) -> None:
         if on:
@@ -117,17 +112,3 @@ class BroadcastTab(QWidget):
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def _thumb(framesets: dict):
-    """Worker thread: the overlay's defect thumbnail as a QImage (or None)."""
-    from PySide6.QtGui import QImage
-
-    from station.overlay.thumbnail import defect_thumbnail_png
-
-    png = defect_thumbnail_png(framesets)
-    if not png:
-        return None
-    image = QImage()
-    image.loadFromData(png, "PNG")
-    return image

@@ -40,6 +40,7 @@ class EngineReader(QThread):
 
     message = Signal(object)                 # a non-event, non-preview message dict
     preview = Signal(QImage, object)         # frame, panel corners (preview pixels) or None
+    thumbnail = Signal(str, str, QImage)     # target, part, image
 
     def __init__(self, stream, bus: EventBus, parent=None) -> None:
         super().__init__(parent)
@@ -60,6 +61,10 @@ class EngineReader(QThread):
                 image = QImage()
                 image.loadFromData(base64.b64decode(msg["jpeg"]), "JPG")
                 self.preview.emit(image, msg.get("corners"))
+            elif kind == "thumbnail":
+                image = QImage()
+                image.loadFromData(base64.b64decode(msg["png"]), "PNG")
+                self.thumbnail.emit(msg["target"], msg["part"], image)
             else:
                 self.message.emit(msg)
         self.message.emit({"type": "exited"})
@@ -73,6 +78,7 @@ class InspectionController(QObject):
     error = Signal(object)            # an exception-like object (message + hint) to show
     preview_frame = Signal(QImage, object)
     preview_error = Signal(object)
+    thumbnail = Signal(str, str, QImage)      # target ("card" | "overlay"), part, image
 
     def __init__(self, settings: AppSettings, auto_operator: bool = False, auto_issue: bool = False,
                  parent: QObject | None = None) -> None:
@@ -106,6 +112,7 @@ class InspectionController(QObject):
             self._reader = EngineReader(self._proc.stdout, self.bus, self)
             self._reader.message.connect(self._on_message)
             self._reader.preview.connect(self.preview_frame)
+            self._reader.thumbnail.connect(self.thumbnail)
             self._reader.start()
             self._send({"cmd": "auto", "on": self.auto_operator})
         return self._proc

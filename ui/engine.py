@@ -44,6 +44,8 @@ class Engine:
         self.bus.subscribe(lambda e: self.send({"type": "event", "event": e.to_dict()}))
         self.bus.subscribe(self._track_capture)
         self.bus.subscribe(self._track_prompt)
+        self.bus.subscribe(self._cut_thumbnails)
+        self._framesets: dict[str, dict] = {}
         self._capturing = threading.Event()
         self.settings: AppSettings | None = None
         self.operator: GuiOperator | None = None
@@ -129,6 +131,33 @@ class Engine:
         self.gate = workflow_adapter.IssueGate()
         return workflow_adapter.run_inspection(self.settings, self.bus, self.operator, lambda: self._stop,
                                                self.gate)
+
+    def _cut_thumbnails(self, event) -> None:
+        """Defect thumbnails are cut from 12 MP frames here, not in the GUI's process."""
+        data = event.data or {}
+        if event.kind == "step_started" and event.step == "connect_rig":
+            self._framesets = {}
+        if not (event.kind == "result" and event.step in ("screen", "cosmetic") and data.get("frameset")):
+            return
+        self._framesets[event.step] = {"folder": data["frameset"], "defects": data.get("defects") or []}
+        framesets = dict(self._framesets)
+        part = event.step
+
+        def cut() -> None:
+            from ui.thumbnails import card_thumbnail_png, overlay_thumbnail_png
+
+            for target, make in (("card", lambda: card_thumbnail_png(part, framesets[part])),
+                                 ("overlay", lambda: overlay_thumbnail_png(framesets))):
+                try:
+                    png = make()
+                except Exception:  # noqa: BLE001 - no thumbnail is not an inspection failure
+                    log.debug("thumbnail for %s failed", part, exc_info=True)
+                    png = None
+                if png:
+                    self.send({"type": "thumbnail", "target": target, "part": part,
+                               "png": base64.b64encode(png).decode("ascii")})
+
+        threading.Thread(target=cut, name=f"thumb-{part}", daemon=True).start()
 
     def _track_prompt(self, event) -> None:
         if event.kind == "prompt" and (event.data or {}).get("blocking") and self.operator is not None:

@@ -18,7 +18,7 @@ from ui.preview import PreviewView
 from ui.results_view import ResultsView
 from ui.steps_view import StepsView
 from ui.style import paint_badge, status_colour, status_label_text
-from ui.tasks import error_text, run_task
+from ui.tasks import error_text
 
 SHORTCUTS = {"start": ("F5",), "next": ("Space", "N"), "cancel": ("Esc",), "issue": ("F9",)}
 
@@ -123,6 +123,7 @@ class InspectTab(QWidget):
         controller.state_changed.connect(self.on_state)
         controller.error.connect(self.on_error)
         controller.preview_frame.connect(self.preview.show_frame)
+        controller.thumbnail.connect(self._on_thumbnail)
         controller.preview_error.connect(lambda exc: self.preview.show_message(error_text(exc)))
         self.retranslate()
         self.on_state(controller.state)
@@ -242,16 +243,11 @@ class InspectTab(QWidget):
                                                           data.get("serial")) if x))
             return
         self.results.show_result(kind, data)
-        if kind in ("screen", "cosmetic") and data.get("frameset") and data.get("defects"):
-            # The evidence photo, cropped round the first defect and marked, is cut from a 12 MP
-            # frame: that happens in the thread pool, the card gets a small image back.
-            framesets = {kind: {"folder": data["frameset"], "defects": data["defects"]}}
-            run_task(lambda: _thumbnail_image(framesets),
-                     lambda image: self._set_photo(kind, image), owner=self)
 
-    def _set_photo(self, kind: str, image: QImage | None) -> None:
-        if image is not None and not image.isNull():
-            self.results.cards[kind].set_thumbnail(QPixmap.fromImage(image))
+    def _on_thumbnail(self, target: str, part: str, image: QImage) -> None:
+        # Cut by the engine from the 12 MP evidence frame; only a small PNG reaches the GUI.
+        if target == "card" and part in self.results.cards and not image.isNull():
+            self.results.cards[part].set_thumbnail(QPixmap.fromImage(image))
 
     def _show_issued(self, data: dict) -> None:
         tr = QCoreApplication.translate
@@ -297,28 +293,6 @@ class InspectTab(QWidget):
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def _thumbnail_image(framesets: dict) -> QImage | None:
-    """Worker thread: screen — the overlay's crop round the defect, marked (what viewers see);
-    cosmetic — the face photo with every defect on it boxed (`ui.defect_marks`)."""
-    from station.overlay.thumbnail import defect_thumbnail_png
-
-    cosmetic = framesets.get("cosmetic")
-    if cosmetic:
-        from ui.defect_marks import cosmetic_marked_png
-
-        try:
-            png = cosmetic_marked_png(cosmetic["folder"], cosmetic["defects"])
-        except Exception:  # noqa: BLE001 - no outline found: fall back to the plain face photo
-            png = defect_thumbnail_png(framesets)
-    else:
-        png = defect_thumbnail_png(framesets)
-    if not png:
-        return None
-    image = QImage()
-    image.loadFromData(png, "PNG")
-    return image
 
 
 class _Err(Exception):

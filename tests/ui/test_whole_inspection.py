@@ -44,6 +44,9 @@ def test_whole_inspection_issue_lookup_and_claim(qtbot, window_factory):
         assert cards[part].grade.text().startswith(expected[part] + " · "), (part, cards[part].grade.text())
     assert cards["imei"].grade.text() == status_label_text(expected["imei"])
     assert scenario.phone["model"] in tab.phone_label.text()
+    # Defect thumbnails cut by the engine from the evidence frames: on the cards and the preview.
+    qtbot.waitUntil(lambda: window.broadcast.preview.thumb is not None, timeout=60_000)
+    assert cards["screen"].thumb.pixmap() is not None and not cards["screen"].thumb.pixmap().isNull()
     assert "press F9" in tab.prompt.text()
     assert tab.issue_button.isEnabled()
 
