@@ -26,8 +26,15 @@ def grade_face(face: str, frames: dict, mm_per_px: float) -> list[dict]:
     scuffs, scuff_mask = find_scuffs(stack, edge)
     lines, line_mask = find_lines(stack, edge, scuff_mask)
     grown = cv2.dilate(line_mask, np.ones((5, 5), np.uint8))
-    relief, _ = find_relief(stack, edge, grown)
+    relief, _ = find_relief(stack, edge, grown | scuff_mask)
+    # A cavity's walls catch raking light from every side: that brightness belongs to the cavity.
+    scuffs = [s for s in scuffs if not any(r["kind"] == "missing_part" and _touch(s, r) for r in relief)]
     return lines + relief + scuffs
+
+
+def _touch(a: dict, b: dict, slack_mm: float = 1.0) -> bool:
+    return (a["x"] - slack_mm < b["x"] + b["w"] and b["x"] - slack_mm < a["x"] + a["w"]
+            and a["y"] - slack_mm < b["y"] + b["h"] and b["y"] - slack_mm < a["y"] + a["h"])
 
 
 def grade_frames(frames: Frames, mm_per_px: float, *, workers: int | None = None) -> dict:

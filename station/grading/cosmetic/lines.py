@@ -34,6 +34,9 @@ CRACK_MIN_TOP_STRENGTH = 1.5  # grey·mm under the top light: fainter marks are 
 CRACK_MIN_MM = 5.0           # a crack shorter than this (all fragments) is not reported as one
 CRACK_MERGE_MM = 3.0         # fragments of one crack closer than this are one crack
 IN_SCUFF_FRACTION = 0.5      # a "line" mostly inside a scuffed patch is part of the scuff
+JOIN_COS = 0.97              # pieces of one scratch point the same way (within ~14°)
+JOIN_GAP_MM = 2.5            # ... with at most this gap between them
+JOIN_OFFSET_MM = 0.5         # ... and lie on one line
 GLASS_FACES = ("front", "back")
 
 
@@ -134,12 +137,55 @@ def find_lines(stack: FaceStack, edge: bool, scuffs: np.ndarray | None = None) -
         if is_crack:
             crack_parts.append((i, box, length_px * mpp))
             continue
+        axis = cv2.boxPoints(((cx, cy), (rw, rh), angle))
+        ends = (axis[0] + axis[1]) / 2, (axis[2] + axis[3]) / 2
+        if rh > rw:
+            ends = (axis[1] + axis[2]) / 2, (axis[3] + axis[0]) / 2
         scratches.append({
+            "_ends": (np.asarray(ends[0]) * mpp, np.asarray(ends[1]) * mpp), "_s": s,
             "kind": "scratch", "face": stack.face,
             "x": round(box[0], 1), "y": round(box[1], 1), "w": round(box[2], 1), "h": round(box[3], 1),
             "length_mm": round(float(length_px * mpp), 1), "width_class": width_class(raking),
             "strength": round(raking, 1)})
+    scratches = [{k: v for k, v in d.items() if not k.startswith("_")} for d in _join_fragments(scratches)]
     return scratches + _merge_cracks(crack_parts, labels, stack.face, mpp), covered
+
+
+def _join_fragments(scratches: list[dict]) -> list[dict]:
+    """A faint scratch can break where noise dips below the threshold: pieces that continue each
+    other (same direction, end near start, on one line) are one scratch."""
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(scratches):
+            for j in range(i + 1, len(scratches)):
+                b = scratches[j]
+                pts = [*a["_ends"], *b["_ends"]]
+                da, db = a["_ends"][1] - a["_ends"][0], b["_ends"][1] - b["_ends"][0]
+                la, lb = float(np.linalg.norm(da)), float(np.linalg.norm(db))
+                if la == 0 or lb == 0 or abs(float(da @ db)) / (la * lb) < JOIN_COS:
+                    continue
+                gap = min(float(np.linalg.norm(p - q)) for p in a["_ends"] for q in b["_ends"])
+                u = da / la
+                off = max(abs(float(u[0] * (p - a["_ends"][0])[1] - u[1] * (p - a["_ends"][0])[0]))
+                          for p in b["_ends"])
+                if gap > JOIN_GAP_MM or off > JOIN_OFFSET_MM:
+                    continue
+                far = max(((p, q) for p in pts for q in pts), key=lambda pq: float(np.linalg.norm(pq[0] - pq[1])))
+                length = float(np.linalg.norm(far[0] - far[1]))
+                lo, hi = np.minimum(far[0], far[1]), np.maximum(far[0], far[1])
+                x0, y0 = min(a["x"], b["x"]), min(a["y"], b["y"])
+                x1, y1 = max(a["x"] + a["w"], b["x"] + b["w"]), max(a["y"] + a["h"], b["y"] + b["h"])
+                strength = (a["strength"] * la + b["strength"] * lb) / (la + lb)
+                scratches[i] = {**a, "_ends": far, "x": round(x0, 1), "y": round(y0, 1),
+                                "w": round(x1 - x0, 1), "h": round(y1 - y0, 1), "length_mm": round(length, 1),
+                                "strength": round(strength, 1), "width_class": width_class(strength)}
+                del scratches[j]
+                merged = True
+                break
+            if merged:
+                break
+    return scratches
 
 
 def _merge_cracks(parts, labels: np.ndarray, face: str, mpp: float) -> list[dict]:

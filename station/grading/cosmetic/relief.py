@@ -21,7 +21,7 @@ SMOOTH_MM = 0.3              # slope maps are smoothed over this before threshol
 SLOPE_LEVEL = 12.0           # grey levels of |(w-e, n-s)| that mark relief
 MIN_DENT_MM = 0.7            # smaller marks are noise, dust or a line's registration error
 DENT_SIZE_BIAS_MM = 0.5      # the slope map's smoothing widens a dent by about this much
-ON_LINE_FRACTION = 0.5       # relief lying mostly on a found line is that line's edge, not a dent
+ON_LINE_FRACTION = 0.5       # "dents" lying mostly on a found line or scuff are its edge or texture
 MISSING_MIN_AREA_MM2 = 8.0   # a cavity this large is a part that is gone (lens cover, button)
 MISSING_DARK_RATIO = 0.6     # ... and it is this much darker than the body under the top light
 SCUFF_LEVEL = 7.0            # grey levels above the face's own raking-light level
@@ -62,7 +62,10 @@ def _box(stats_row, mpp: float) -> dict:
 
 
 def find_relief(stack: FaceStack, edge: bool, lines: np.ndarray | None = None) -> tuple[list[dict], np.ndarray]:
-    """Dents and missing parts on one face, plus a mask of the pixels they cover."""
+    """Dents and missing parts on one face, plus a mask of the pixels they cover.
+
+    `lines` marks pixels already explained (lines, scuffs): a small depression there is not a dent.
+    """
     imgs, mpp = stack.images, stack.mm_per_px
     covered = np.zeros(stack.mask.shape, np.uint8)
     if not all(light in imgs for light in ("n", "e", "s", "w")):
@@ -89,8 +92,6 @@ def find_relief(stack: FaceStack, edge: bool, lines: np.ndarray | None = None) -
         outward = float(np.sum(gx[ys, xs] * (xs - cx) + gy[ys, xs] * (ys - cy)))
         if outward <= 0:                 # a bump: a button or a raised lens ring, not damage
             continue
-        if lines is not None and lines[ys, xs].mean() > ON_LINE_FRACTION:
-            continue
         covered[ys, xs] = 1
         area_mm2 = area * mpp * mpp
         dark = None
@@ -98,8 +99,8 @@ def find_relief(stack: FaceStack, edge: bool, lines: np.ndarray | None = None) -
             dark = float(np.median(top[ys, xs])) / max(body_level, 1.0)
         item = {"face": stack.face, **_box(stats[i], mpp)}
         if area_mm2 >= MISSING_MIN_AREA_MM2 and dark is not None and dark < MISSING_DARK_RATIO:
-            found.append({"kind": "missing_part", **item, "area_mm2": round(area_mm2, 1)})
-        else:
+            found.append({"kind": "missing_part", **item, "area_mm2": round(float(area_mm2), 1)})
+        elif lines is None or lines[ys, xs].mean() <= ON_LINE_FRACTION:
             diameter = max(max(w, h) * mpp - DENT_SIZE_BIAS_MM, MIN_DENT_MM)
             found.append({"kind": "dent", **item, "diameter_mm": round(float(diameter), 1)})
     return found, covered

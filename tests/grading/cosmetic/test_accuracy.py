@@ -72,3 +72,18 @@ def test_coordinates_are_millimetres_on_the_named_face():
     assert crack["face"] == "front"
     assert abs(crack["x"] - 13.5) < 3 and abs(crack["y"] - 21) < 3
     assert abs(crack["x"] + crack["w"] - 52) < 4 and abs(crack["y"] + crack["h"] - 128) < 4
+
+
+@pytest.mark.parametrize("part, face, colour", [("camera_lens", "back", (235, 232, 228)),
+                                                ("power_button", "right", (28, 28, 32)),
+                                                ("volume_button", "right", (190, 160, 120))])
+def test_missing_parts_are_found_on_light_and_dark_phones(part, face, colour):
+    base = load_scenario("pristine").raw
+    from drivers.scenario import Scenario
+    scen = Scenario.from_dict({**base, "body": {**base["body"], "color_rgb": list(colour)},
+                               "cosmetic_defects": [{"kind": "missing_part", "face": face, "part": part}]},
+                              name=f"missing-{part}")
+    frames = {f: render_face_set(scen, f, mm_per_px=0.1, seed=21) for f in FACES}
+    result = grade_cosmetic_frameset(frames, mm_per_px=0.1)
+    assert result["grade"] == "E", result
+    assert [(d["kind"], d["face"]) for d in result["defects"]] == [("missing_part", face)]
