@@ -25,6 +25,7 @@ def _human(result: dict) -> str:
         lines.append(f"  {d['kind']:<12} {d['face']:<6} at x={d['x']} y={d['y']} mm ({d['w']} x {d['h']} mm)  {detail}")
     if not result["defects"]:
         lines.append("  no defects found")
+    lines += [f"  note: {note}" for note in result.get("notes", [])]
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import cv2
 import numpy as np
 
-from station.grading.cosmetic.frames import FACES, Frames, check_arrays, check_scale, grey_face, load_frameset
+from station.grading.cosmetic.frames import FACES, LIGHTS, Frames, check_arrays, check_scale, grey_face, load_frameset
 from station.grading.cosmetic.lines import find_lines
 from station.grading.cosmetic.outline import straighten_face
 from station.grading.cosmetic.relief import find_relief, find_scuffs
@@ -48,7 +48,19 @@ def grade_frames(frames: Frames, mm_per_px: float, *, workers: int | None = None
     else:
         per_face = [grade_face(f, frames[f], mm_per_px) for f in order]
     defects = [d for found in per_face for d in found]
-    return result(defects)
+    doc = result(defects)
+    missing = {face: [light for light in LIGHTS if light not in frames[face]] for face in order}
+    missing = {face: lights for face, lights in missing.items() if lights}
+    if missing:
+        # Graded, but say so: without both lights of a pair there are no dents or scuffs, and
+        # without the top light no telling a crack from a scratch.
+        doc["complete"] = False
+        doc["lights_missing"] = missing
+        doc["notes"] = ["some faces lack lights (n, e, s, w, top): dents, scuffs and cracks may be missed; "
+                        "re-capture every face under all five lights for a full grade"]
+    else:
+        doc["complete"] = True
+    return doc
 
 
 def grade_cosmetic_frameset(source: str | Path | Mapping[str, Any], mm_per_px: float | None = None) -> dict:

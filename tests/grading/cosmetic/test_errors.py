@@ -126,3 +126,11 @@ def test_any_manifest_json_gives_a_manifest_or_bad_input(tmp_path_factory, manif
     except BadInput:
         return
     assert got["format"] == "frameset/1" and isinstance(got["frames"], dict)
+
+
+def test_one_frame_per_face_is_graded_but_flagged_incomplete(frames):
+    single = {face: per["n"] for face, per in frames.items()}
+    result = grade_cosmetic_frameset(single, mm_per_px=0.2)
+    assert result["complete"] is False and set(result["lights_missing"]) == set(frames)
+    assert result["grade"] in "ABCDE" and result["notes"]
+    assert grade_cosmetic_frameset(frames, mm_per_px=0.2)["complete"] is True
