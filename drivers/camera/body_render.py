@@ -436,8 +436,10 @@ def render_face(scenario, face: str, light: str, *, mm_per_px: float = 0.05, see
     """Photo (BGR uint8) of `face` of the scenario's phone under `light` (n/e/s/w/top).
 
     Back and front frames cover 150 x 200 mm of tray (12 MP at 0.05 mm/px); edge frames show the
-    side mirror's 50 x 200 mm (portrait, left/right) or 200 x 50 mm (landscape, top/bottom).
-    The same seed and face give the same pose under every light, as on a real rig.
+    side mirror's 50 x 200 mm (portrait, left/right) or 200 x 50 mm (landscape, top/bottom); at
+    finer scales the view shrinks so a frame never exceeds the camera's 3000 x 4000 px, and the
+    phone turns less (it must stay in view). The same seed and face give the same pose under
+    every light, as on a real rig.
     """
     if mm_per_px <= 0:
         raise ValueError(f"mm_per_px must be positive, got {mm_per_px}")
