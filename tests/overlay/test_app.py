@@ -8,10 +8,8 @@ import threading
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from station.inspection.events import EventBus
-from station.overlay.app import create_app
 from station.overlay.hub import OverlayHub
 from station.overlay.server import OverlayServer
 
@@ -25,7 +23,11 @@ def hub():
 
 @pytest.fixture
 def client(hub):
-    return TestClient(create_app(hub))
+    # A real uvicorn server on a free port (starlette's TestClient over httpx is deprecated).
+    server = OverlayServer(hub, port=0).start()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+    server.stop()
 
 
 def test_overlay_page_is_chinese_by_default_and_english_on_request(client):
@@ -65,7 +67,7 @@ def test_qr_points_at_the_public_verification_page(client):
     png = client.get("/qr/R20261124-ABCDEFGHJK.png")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     image = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_COLOR)
-    assert zxingcpp.read_barcodes(image)[0].text == "http://testserver/r/R20261124-ABCDEFGHJK"
+    assert zxingcpp.read_barcodes(image)[0].text == f"{client.base_url}/r/R20261124-ABCDEFGHJK".replace("//r", "/r")
 
 
 def test_sse_stream_sends_a_snapshot_per_event(hub):

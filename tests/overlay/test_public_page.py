@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import json
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from station.home import subdir
-from station.overlay.app import create_app
+from station.overlay.server import OverlayServer
 
 IMEI = "357537080123458"
 SERIAL = "FA79E1A02345"
@@ -52,7 +52,10 @@ def store_signed_report(report_id: str, tamper: bool = False) -> str:
 
 @pytest.fixture
 def client():
-    return TestClient(create_app())
+    server = OverlayServer(port=0).start()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+    server.stop()
 
 
 def test_a_genuine_report_verifies_and_shows_only_masked_fields(client):
