@@ -161,6 +161,10 @@ class InspectionController(QObject):
         self._send({"cmd": "issue", "order_id": order_id or None})
         return True
 
+    def _issue_now(self) -> None:
+        # A timer slot must return None (PySide6 mishandles a bool returned to Qt).
+        self.issue()
+
     def next(self) -> bool:
         """The operator did what the current prompt asks."""
         if not self._busy:
@@ -216,7 +220,7 @@ class InspectionController(QObject):
         if event.kind == "step_progress" and (event.data or {}).get("awaiting_issue"):
             self.awaiting_issue = True
             if self.auto_issue:
-                QTimer.singleShot(1500, self.issue)
+                QTimer.singleShot(1500, self._issue_now)
         elif event.kind == "report_issued":
             self.issued = dict(event.data or {})
         elif event.kind in ("finished", "cancelled", "step_failed"):
