@@ -47,7 +47,9 @@ def _tophat(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 def line_response(stack: FaceStack) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Combined line response and the per-pair responses ('ns', 'ew', 'top', or 'any')."""
     size = int(round(TOPHAT_MM / stack.mm_per_px)) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    # A square opening removes every line thinner than the square whatever its angle, and OpenCV
+    # runs rectangular kernels as fast separable min/max filters.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     hats = {light: _tophat(img, kernel) for light, img in stack.images.items()}
     pairs: dict[str, np.ndarray] = {}
     for name, (a, b) in (("ns", ("n", "s")), ("ew", ("e", "w"))):
