@@ -98,8 +98,6 @@ def measure_once(scenario: str, timeout_s: float) -> dict:
     deadline.setSingleShot(True)
     deadline.timeout.connect(loop.quit)
     def on_state(state: str) -> None:
-        # Slots return None: PySide6 6.12 mishandles a bool returned from a Python slot
-        # (refcount underflow of True/False, fatal at interpreter exit on 3.11).
         if state in ("finished", "failed", "cancelled"):
             QTimer.singleShot(200, loop.quit)
 
@@ -168,9 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     json.dump(result, sys.stdout, indent=None if args.json else 2)
     sys.stdout.write("\n")
     sys.stdout.flush()
-    # Skip interpreter finalisation: after two whole runs PySide6 6.12 has been seen to abort in
-    # its garbage collection at exit (bool refcount), which would lose the figures' exit status.
-    os._exit(0)
+    return 0
 
 
 if __name__ == "__main__":

@@ -162,7 +162,6 @@ class InspectionController(QObject):
         return True
 
     def _issue_now(self) -> None:
-        # A timer slot must return None (PySide6 mishandles a bool returned to Qt).
         self.issue()
 
     def next(self) -> bool:
