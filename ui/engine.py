@@ -144,8 +144,9 @@ class Engine:
         part = event.step
 
         def cut() -> None:
-            from ui.thumbnails import card_thumbnail_png, overlay_thumbnail_png
+            from ui.thumbnails import card_thumbnail_png, overlay_thumbnail_png, wait_until_written
 
+            wait_until_written(framesets[part]["folder"])
             for target, make in (("card", lambda: card_thumbnail_png(part, framesets[part])),
                                  ("overlay", lambda: overlay_thumbnail_png(framesets))):
                 try:

@@ -9,6 +9,25 @@
 from __future__ import annotations
 
 
+def wait_until_written(folder: str, timeout_s: float = 15.0, poll_s: float = 0.5) -> None:
+    """The workflow saves evidence frames on a worker while grading goes on: wait until the
+    folder's files stop growing, so a thumbnail is never cut from a half-written PNG."""
+    import time
+    from pathlib import Path
+
+    def sizes() -> dict:
+        return {p.name: p.stat().st_size for p in Path(folder).glob("*") if p.is_file()}
+
+    deadline = time.monotonic() + timeout_s
+    last = sizes()
+    while time.monotonic() < deadline:
+        time.sleep(poll_s)
+        now = sizes()
+        if now == last and now:
+            return
+        last = now
+
+
 def card_thumbnail_png(part: str, frameset: dict) -> bytes | None:
     from station.overlay.thumbnail import defect_thumbnail_png
 
