@@ -88,6 +88,8 @@ class StepSpec:
     needs: tuple[str, ...] = ()            # devices ("rig", "phone", "camera"), checked on failure
     needs_tray: bool = False               # phone must be in the tray with the lid closed
     requires: tuple[str, ...] = ()         # steps whose results this one uses
+    # For a step marked done in a resumed record: is what it left still usable? (else: re-run)
+    still_valid: Callable[[InspectionRecord], bool] | None = None
 
 
 @dataclass
@@ -278,7 +280,10 @@ class Inspection:
     def _run_step(self, spec: StepSpec) -> None:
         record = self.record
         if record.step_status(spec.name) == "done":
-            return                                   # resumed inspection: already measured
+            if spec.still_valid is None or spec.still_valid(record):
+                return                               # resumed inspection: already measured
+            # Interrupted before its frames were all saved: measure again rather than guess.
+            record.mark_step(spec.name, "pending", note="re-run after an interruption: its evidence was incomplete")
         skipped = [name for name in spec.requires if record.step_status(name) == "skipped"]
         if skipped:
             raise PartMissing(f"{spec.name} needs the result of {', '.join(skipped)}, which could not run",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 from station.errors import HardwareError
@@ -185,6 +186,16 @@ def _publish_when_done(ctx: StepContext, part: str, grading: Future) -> Future:
     grading.add_done_callback(done)
     ctx.inspection.pending_grades[part] = published
     return published
+
+
+def frames_usable(part: str):
+    """`still_valid` for a capture step: its grade is recorded, or its frame set is complete on disk."""
+    def check(record) -> bool:
+        if part in record.results:
+            return True
+        folder = record.results.get(f"{part}_frameset")
+        return bool(folder) and (Path(folder) / "manifest.json").exists()
+    return check
 
 
 def collect_grade(ctx: StepContext, part: str, grade_now) -> dict[str, Any]:

@@ -57,6 +57,15 @@ def test_demo_gives_the_verdict_the_defects_call_for(name, tmp_path):
     verify = subprocess.run([sys.executable, "-m", "station", "report", "verify", str(report), "--json"],
                             capture_output=True, text=True, timeout=120)
     assert verify.returncode == 0, verify.stderr
+    if name == "default":     # the overlay's defect thumbnail, from this run's evidence frames
+        from station.inspection.record import InspectionRecord
+        from station.overlay.thumbnail import defect_thumbnail_png
+
+        record = InspectionRecord.load(doc["inspection_id"])
+        framesets = {part: {"folder": record.results[f"{part}_frameset"],
+                            "defects": record.results[part]["defects"]} for part in ("screen", "cosmetic")}
+        png = defect_thumbnail_png(framesets)
+        assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
     lookup = subprocess.run([sys.executable, "-m", "station", "warranty", "lookup", "--report", doc["report_id"],
                              "--json"], capture_output=True, text=True, timeout=120)
     assert lookup.returncode == 0 and doc["warranty"]["id"] in lookup.stdout
