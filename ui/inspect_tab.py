@@ -17,7 +17,7 @@ from ui.controller import InspectionController
 from ui.preview import PreviewView
 from ui.results_view import ResultsView
 from ui.steps_view import StepsView
-from ui.style import paint_badge, status_colour, status_label_text
+from ui.style import paint_badge, set_style_once, status_colour, status_label_text
 from ui.tasks import error_text
 
 SHORTCUTS = {"start": ("F5",), "next": ("Space", "N"), "cancel": ("Esc",), "issue": ("F9",)}
@@ -136,13 +136,14 @@ class InspectTab(QWidget):
 
     def _prompt_style(self, kind: str, long_text: bool = False) -> None:
         size = 18 if long_text else 26
-        self.prompt.setStyleSheet(f"font-size: {size}pt; font-weight: 700; color: #202124; border-radius: 10px;"
-                                  f"padding: 10px; {self.PROMPT_STYLES[kind]}")
+        set_style_once(self.prompt, f"font-size: {size}pt; font-weight: 700; color: #202124; "
+                                    f"border-radius: 10px; padding: 10px; {self.PROMPT_STYLES[kind]}")
 
     def say(self, text: str, kind: str = "info") -> None:
         """Put `text` in the big prompt area, styled for what it is."""
         self._prompt_style(kind, long_text=len(text) > 60)
-        self.prompt.setText(text)
+        if self.prompt.text() != text:
+            self.prompt.setText(text)
 
     # -- actions ---------------------------------------------------------------------------
     def start(self) -> None:

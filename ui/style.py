@@ -75,11 +75,20 @@ def grade_colour(grade: str | None) -> str:
     return GRADE_COLOURS.get((grade or "")[:1].upper(), "#5f6368")
 
 
+def set_style_once(widget, sheet: str) -> None:
+    """setStyleSheet only when it changes: each call re-polishes the widget (and may relayout
+    the window), which on a busy machine costs tens of ms of the GUI thread."""
+    if widget.property("_sheet") != sheet:
+        widget.setProperty("_sheet", sheet)
+        widget.setStyleSheet(sheet)
+
+
 def paint_badge(label: QLabel, colour: str, text: str) -> None:
     """White text on a coloured rounded box (the colour repeats what the text says)."""
-    label.setText(text)
-    label.setStyleSheet(
-        f"background:{colour}; color:white; border-radius:6px; padding:4px 10px; font-weight:600;")
+    if label.text() != text:
+        label.setText(text)
+    set_style_once(label, f"background:{colour}; color:white; border-radius:6px; padding:4px 10px; "
+                          "font-weight:600;")
 
 
 def apply_app_style(app: QApplication, base_point_size: int = 13) -> None:
