@@ -25,7 +25,8 @@ from station.grading.cosmetic.outline import FaceStack, interior
 TOPHAT_MM = 1.1              # structures thinner than this count as lines (a deep scratch is ~0.4 mm)
 MARGIN_MM = {"face": 1.0, "edge": 0.5}
 HI_SIGMAS, LO_SIGMAS = 5.0, 2.5   # hysteresis thresholds in noise standard deviations
-MIN_LINE_MM = 1.5            # shorter bright marks are dust or noise
+MIN_LINE_MM = 2.5            # shorter bright marks are dust or noise (and invisible on a stream)
+MIN_STRENGTH = 0.9           # grey·mm: fainter than the faintest hairline the rig can show
 MIN_ELONGATION = 3.0         # length / width of a line
 HAIRLINE_MAX_STRENGTH = 3.4  # grey·mm: below this a scratch is a hairline (seen only under raking light)
 LIGHT_MAX_STRENGTH = 15.0    # grey·mm: above this a scratch is deep
@@ -143,6 +144,8 @@ def find_lines(stack: FaceStack, edge: bool, scuffs: np.ndarray | None = None) -
         ends = (axis[0] + axis[1]) / 2, (axis[2] + axis[3]) / 2
         if rh > rw:
             ends = (axis[1] + axis[2]) / 2, (axis[3] + axis[0]) / 2
+        if raking < MIN_STRENGTH:
+            continue
         scratches.append({
             "_ends": (np.asarray(ends[0]) * mpp, np.asarray(ends[1]) * mpp), "_s": s,
             "kind": "scratch", "face": stack.face,
