@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from ui.controller import InspectionController
 from ui.preview import PreviewView
@@ -45,7 +45,9 @@ class InspectTab(QWidget):
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setAlignment(Qt.AlignCenter)
-        self.prompt.setMinimumHeight(90)
+        # A fixed box: a new prompt (or its 26 pt → 18 pt switch) must not re-lay-out the window.
+        self.prompt.setFixedHeight(150)
+        self.prompt.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self._prompt_style("prompt")
         self.state_badge = QLabel()
         self.state_badge.setAlignment(Qt.AlignCenter)
