@@ -67,7 +67,8 @@ def render_verification_page(view: dict[str, Any], verified: bool, lang: str) ->
         (t["screen"], (view.get("screen") or {}).get("grade")),
         (t["cosmetic"], (view.get("cosmetic") or {}).get("grade")),
         (t["imei"], t["imei_pass"] if (view.get("imei") or {}).get("verdict") == "pass" else t["imei_fail"]),
-        (t["overall"], (view.get("overall") or {}).get("grade")),
+        (t["overall"], t["flagged"] if (view.get("overall") or {}).get("grade") == "FLAGGED"
+         else (view.get("overall") or {}).get("grade")),
         (t["period"], f"{warranty.get('start')} → {warranty.get('end')}" if warranty else None),
     ]
     body = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v if v is not None else '—'))}</td></tr>" for k, v in rows)
