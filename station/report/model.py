@@ -170,11 +170,35 @@ def mask_serial(serial: str | None) -> str | None:
     return serial[:2] + "*" * (len(serial) - 5) + serial[-3:]
 
 
+# Any run of 14-17 digits in a public string is treated as an IMEI/IMEISV and masked, so free
+# text (e.g. an IMEI verdict's reasons: "USB says 35..., *#06# shows 35...") cannot leak one;
+# runs inside hex digests or ids (bordered by letters) are left alone.
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d{14,17}(?![0-9A-Za-z])")
+
+
+def _mask_text(text: str, serial: str | None) -> str:
+    text = _DIGIT_RUN.sub(lambda m: mask_imei(m.group(0)), text)
+    if serial and len(serial) > 5:
+        text = text.replace(serial, mask_serial(serial) or "")
+    return text
+
+
+def _mask_tree(value, serial: str | None):
+    if isinstance(value, str):
+        return _mask_text(value, serial)
+    if isinstance(value, list):
+        return [_mask_tree(item, serial) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_tree(item, serial) for key, item in value.items()}
+    return value
+
+
 def public_view(report: dict) -> dict:
-    """What viewers may see: IMEIs masked, serial masked, nothing about the buyer (none is signed)."""
-    view = {key: value for key, value in report.items()}
-    phone = dict(report["phone"])
-    phone["imeis"] = [mask_imei(i) for i in phone.get("imeis") or []]
-    phone["serial"] = mask_serial(phone.get("serial"))
+    """What viewers may see: every IMEI and the serial masked wherever they occur (phone section,
+    IMEI verdict sources and reasons, free text), nothing about the buyer (none is signed)."""
+    serial = (report.get("phone") or {}).get("serial")
+    view = _mask_tree(report, serial)
+    phone = dict(view["phone"])
+    phone["serial"] = mask_serial(serial)
     view["phone"] = phone
     return view

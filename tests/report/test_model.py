@@ -131,3 +131,22 @@ def test_defects_read_as_people_expect(defect, text):
     from station.report.labels import defect_text
 
     assert defect_text(defect) == text
+
+
+def test_public_view_masks_imeis_wherever_they_occur():
+    # An IMEI mismatch puts full IMEIs in the verdict's sources and reasons: none may reach viewers.
+    from tests.report.sample import make_inspection
+    from station.report.model import public_view
+
+    usb, screen = "357537080123458", "358276095552224"
+    report = make_inspection(7, imeis=[usb])
+    report["imei"] = {"verdict": "fail",
+                      "reasons": [f"USB reports {usb} but the *#06# screen shows {screen}"],
+                      "sources": {"usb": [usb], "screen": [screen], "tac_model": "Galaxy A51"}}
+    report["evidence"].append({"name": "x.png", "sha256": "a" + "1" * 62 + "b"})
+    text = repr(public_view(report))
+    assert usb not in text and screen not in text
+    assert "35753708****458" in text and "35827609****224" in text
+    assert report["phone"]["serial"] not in text
+    # Hex digests are not IMEIs: left intact.
+    assert "a" + "1" * 62 + "b" in text
