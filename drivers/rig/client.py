@@ -37,9 +37,13 @@ PROTOCOL_VERSION = 1      # firmware_specs/rig-controller.md
 
 class RigClient:
     def __init__(self, url: str, *, timeout_s: float = 0.15, retries: int = 8,
-                 reconnect_s: float = 3.0, log_dir=None, poll_s: float = 0.05) -> None:
+                 reconnect_s: float = 3.0, log_dir=None, poll_s: float = 0.05,
+                 handoff_timeout_s: float = 0.2) -> None:
         self.url = url
         self.timeout_s = timeout_s
+        # How long a request waits for the reader thread to hand over the port; the reader
+        # normally answers within microseconds of being woken, so this only bounds a stall.
+        self.handoff_timeout_s = handoff_timeout_s
         self.retries = retries
         self.reconnect_s = reconnect_s
         self.poll_s = poll_s
@@ -234,7 +238,8 @@ class RigClient:
             self.stats.requests += 1
             self._drain_replies()
             self._wait_connected(verb)
-            self._turn.host_begin(self._wake_reader, timeout=0.2)
+            if not self._turn.host_begin(self._wake_reader, timeout=self.handoff_timeout_s):
+                self.stats.handoff_timeouts += 1     # read via the reader thread this time
             try:
                 reply = self._send_until_answered(verb, line, seq, timeout)
             finally:
@@ -390,7 +395,8 @@ def open_rig(url: str, *, check: bool = True, **options) -> RigClient:
     """Open the rig at any pyserial URL (or ``rigsim://SCENARIO?faults=...&timing=fast``).
 
     With ``check`` the rig must answer ID, so a wrong port fails here with a clear error.
-    Options: timeout_s, retries, reconnect_s, log_dir (traffic log folder), poll_s.
+    Options: timeout_s, retries, reconnect_s, log_dir (traffic log folder), poll_s,
+    handoff_timeout_s (longest wait for the reader thread to hand over the port).
     """
     rig = RigClient(url, **options)
     if check:

@@ -169,3 +169,4 @@ class RigStats(_Dict):
     events: int = 0
     events_missed: int = 0
     reconnects: int = 0
+    handoff_timeouts: int = 0  # requests the reader thread did not hand the port to in time

@@ -70,8 +70,12 @@ class ReadTurn:
                     break
                 self._cond.wait(self.linger_s)
             if self._host_wants:
+                # Granted means busy at once: host_end is what starts the linger. Were the grant
+                # left idle, this thread's next pass (before the requester wakes) would measure
+                # the linger from the previous request's end and take the turn straight back,
+                # leaving host_begin to wait out its whole timeout after every idle spell.
                 self._host_wants = False
-                self._host = True
+                self._host = self._host_busy = True
                 self._cond.notify_all()
                 return False
             return True
