@@ -1,12 +1,11 @@
 """`station sim rig|phone`: serve a simulator so outside tools (serial terminals, `adb`) can talk to it.
 
-Each simulator's CLI lives in its own private module (`_sim_rig`, `_sim_phone`) with
-``add_arguments(parser)`` and ``run(args)``; this module only dispatches.
+Each simulator's CLI lives in its own private module (`_sim_rig`, `_sim_phone`).
 """
 
 from __future__ import annotations
 
-import importlib
+from station.cli._dispatch import register_group
 
 SIMULATORS = {
     "rig": ("station.cli._sim_rig", "serve the simulated rig controller on a pty and print its path"),
@@ -15,15 +14,5 @@ SIMULATORS = {
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sim", help="run a simulator for outside tools (rig on a pty, phone over TCP)")
-    sims = p.add_subparsers(dest="simulator", metavar="DEVICE", required=True)
-    for name, (module_name, help_text) in SIMULATORS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        sp = sims.add_parser(name, help=help_text)
-        module.add_arguments(sp)
-        sp.set_defaults(func=module.run)
+    register_group(sub, "sim", "run a simulator for outside tools (rig on a pty, phone over TCP)",
+                   "simulator", "DEVICE", SIMULATORS)
