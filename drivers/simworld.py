@@ -15,6 +15,12 @@ from drivers.scenario import Scenario, load_scenario
 
 FACES = ("front", "back", "left", "right", "top", "bottom")
 LIGHTS = ("top", "n", "e", "s", "w")
+# The simulated rig's geometry, one number for both simulators: the top camera's scale at the tray
+# plane for its full 12 MP frame (3000 px across). The rig sim reports it as its factory
+# calibration (CAL mm_per_px); the camera sim renders every frame at it, so what the workflow
+# tells the graders (the rig's calibration) is what the pixels really are.
+TOP_CAMERA_MM_PER_PX = 0.05
+TOP_CAMERA_WIDTH_PX = 3000
 
 
 @dataclass

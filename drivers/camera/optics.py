@@ -16,6 +16,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from drivers.simworld import TOP_CAMERA_MM_PER_PX
+
 WHITE_LEVEL = 215.0          # camera value of a full-white panel at gain 1 (headroom for glare)
 LIGHT_LEVEL = 255.0          # camera value of a perfect reflector under 100 % light
 TRAY_BGR = (0.58, 0.56, 0.55)
@@ -25,7 +27,7 @@ GLASS_REFLECTANCE = 0.03
 @dataclass(frozen=True)
 class CameraModel:
     size: tuple[int, int] = (3000, 4000)      # frame (width, height): 12 MP, portrait
-    mm_per_px: float = 0.04
+    mm_per_px: float = TOP_CAMERA_MM_PER_PX      # the simulated rig's calibrated scale at this size
     rotation_deg: float = 0.0                  # phone rotation on the tray (clockwise, image coords)
     offset_px: tuple[float, float] = (0.0, 0.0)
     perspective: tuple[float, float] = (0.0, 0.0)   # keystone, as fraction of size across frame

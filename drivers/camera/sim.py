@@ -26,7 +26,7 @@ from drivers.camera import optics
 from drivers.camera.errors import CameraError
 from drivers.camera.screen_content import crack_mask, render_screen
 from drivers.scenario import Scenario, load_scenario
-from drivers.simworld import SimWorld, world_for
+from drivers.simworld import TOP_CAMERA_MM_PER_PX, TOP_CAMERA_WIDTH_PX, SimWorld, world_for
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,15 @@ def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
 
 
 def default_camera(scenario: Scenario, opts: dict[str, str] | None = None) -> optics.CameraModel:
-    """The rig's camera for a scenario: 12 MP portrait, scale fitted to the phone, mild nuisances."""
+    """The rig's camera for a scenario: 12 MP portrait at the rig's calibrated scale, mild nuisances."""
     opts = opts or {}
     try:
         size = tuple(int(v) for v in opts.get("size", "3000x4000").lower().split("x"))
+        if len(size) != 2 or min(size) <= 0:
+            raise ValueError(f"size must be WIDTHxHEIGHT in pixels, got {opts['size']!r}")
         cam = optics.CameraModel(
             size=size,  # type: ignore[arg-type]
+            mm_per_px=rig_mm_per_px(size),  # type: ignore[arg-type]
             rotation_deg=float(opts.get("rotation", 1.5)),
             perspective=(0.01, -0.015),
             glare=(0.7, 0.25, 0.3, float(opts.get("glare", 0.03))),
@@ -59,8 +62,15 @@ def default_camera(scenario: Scenario, opts: dict[str, str] | None = None) -> op
     except ValueError as exc:
         raise CameraError(f"bad sim camera option in {opts}: {exc}",
                           "use sim://NAME?seed=1&size=3000x4000&rotation=1.5&glare=0.03") from exc
-    mm = optics.fit_mm_per_px(tuple(scenario.body["size_mm"][:2]), cam.size, fill=0.92)
-    return replace(cam, mm_per_px=mm, extra={"drift": float(opts.get("drift", 0.04))})
+    return replace(cam, extra={"drift": float(opts.get("drift", 0.04))})
+
+
+def rig_mm_per_px(size: tuple[int, int]) -> float:
+    """The simulated rig's top-camera scale for a frame `size` wide: the rig sim's factory
+    calibration is for the 12 MP frame, a smaller `?size=` sees the same tray with fewer pixels.
+    Fixed, as on a real rig (the camera does not zoom to the phone), so it matches what
+    `rig.calibration()` reports and the workflow writes into the cosmetic manifest."""
+    return TOP_CAMERA_MM_PER_PX * TOP_CAMERA_WIDTH_PX / size[0]
 
 
 class SimCamera:

@@ -7,6 +7,7 @@ Frames are evidence: each is saved as PNG with its SHA-256 in the inspection rec
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -27,6 +28,9 @@ IMEI_LIGHT = {"top": 20}           # the *#06# screen is lit by itself; a little
 DIAL_IMEI = "am start -a android.intent.action.DIAL -d 'tel:*%2306%23'"
 GO_HOME = "input keyevent KEYCODE_HOME"
 SCREEN_SLEEP = "input keyevent KEYCODE_SLEEP"
+SCALE_TOLERANCE = 0.05             # camera's own scale vs the rig's calibration, as a fraction
+
+log = logging.getLogger(__name__)
 
 
 def imei(ctx: StepContext) -> dict[str, Any]:
@@ -137,17 +141,34 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
 
 
 def _scale_mm_per_px(ctx: StepContext) -> float:
-    """The frames' scale: the camera's own when it knows it (the simulated camera fits its scale to
-    the phone), else the rig's marker calibration (a real rig)."""
-    camera = ctx.devices.camera
-    own = getattr(camera, "mm_per_px", None) or getattr(getattr(camera, "camera", None), "mm_per_px", None)
-    if own:
-        return float(own)
+    """The frames' scale: the rig's marker calibration (what the grader is told, as on a real
+    station). A camera that reports its own scale (the simulated one) is only a cross-check: if it
+    disagrees by more than SCALE_TOLERANCE the operator is warned, the calibration still wins."""
     calibrated = (ctx.record.results.get("rig") or {}).get("mm_per_px")
     if not calibrated:
         raise HardwareError("no image scale: the rig reported no calibration",
                             "run the rig's calibration (station rig selftest) and inspect again")
-    return float(calibrated)
+    calibrated = float(calibrated)
+    camera = ctx.devices.camera
+    own = getattr(camera, "mm_per_px", None) or getattr(getattr(camera, "camera", None), "mm_per_px", None)
+    mismatch = scale_mismatch(calibrated, own)
+    if mismatch:
+        log.warning("%s", mismatch)
+        ctx.progress(0.0, warning=mismatch)
+    return calibrated
+
+
+def scale_mismatch(calibrated: float, camera_mm_per_px: Any) -> str | None:
+    """Why the camera's own scale and the rig's calibration disagree (> SCALE_TOLERANCE), or None."""
+    try:
+        own = float(camera_mm_per_px)
+    except (TypeError, ValueError):
+        return None
+    if own <= 0 or abs(own - calibrated) <= SCALE_TOLERANCE * calibrated:
+        return None
+    return (f"camera reports {own:.4f} mm/px but the rig's calibration says {calibrated:.4f} "
+            f"({100 * (own / calibrated - 1):+.0f} %); grading with the calibration — re-calibrate "
+            "the rig (station rig selftest) or check the camera's resolution setting")
 
 
 def _publish(ctx: StepContext, part: str, result: Any) -> dict[str, Any]:

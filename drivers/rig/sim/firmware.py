@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from drivers.rig import commands as cmd
 from drivers.rig.codec import (CorruptLine, Request, decode_request, encode_err, encode_event,
                                encode_ok, encode_resend)
-from drivers.simworld import SimWorld
+from drivers.simworld import TOP_CAMERA_MM_PER_PX, SimWorld
 
 MODEL = "IR-1"
 FIRMWARE_VERSION = "1.4.0"
@@ -23,7 +23,7 @@ DEFAULT_SERIAL = "IR1-00042"
 # Factory calibration stored in the controller's EEPROM: scale of the top camera at the tray plane
 # and the four fiducial markers printed on the tray (mm from the tray's top-left corner).
 CALIBRATION = {
-    "mm_per_px": "0.0500",
+    "mm_per_px": f"{TOP_CAMERA_MM_PER_PX:.4f}",    # what the sim camera renders at
     "markers": "A:10.0,10.0;B:190.0,10.0;C:190.0,140.0;D:10.0,140.0",
     "date": "2026-01-15",
 }
