@@ -19,6 +19,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+import cv2          # imported with the window, not on the reader's first frame (import holds the lock)
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
@@ -33,6 +35,28 @@ class EngineError(Exception):
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message, self.hint = message, hint
+
+
+def decode_image(data: bytes) -> QImage:
+    """A JPEG/PNG as a QImage, decoded with the interpreter lock released.
+
+    QImage.loadFromData keeps Python's lock for the whole decode (7-19 ms for a preview frame),
+    so the reader thread decoding froze the GUI thread's event loop just as long; OpenCV's
+    imdecode lets go of it, and the QImage is then only a copy of the decoded pixels."""
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if pixels is None or pixels.dtype != np.uint8:     # not decodable here (e.g. 16-bit PNG): Qt
+        image = QImage()
+        image.loadFromData(data)
+        return image
+    if pixels.ndim == 2:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGBA)
+    elif pixels.shape[2] == 3:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
+    else:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_BGRA2RGBA)
+    fmt = QImage.Format_RGB888 if pixels.shape[2] == 3 else QImage.Format_RGBA8888
+    height, width = pixels.shape[:2]
+    return QImage(pixels.data, width, height, pixels.strides[0], fmt).copy()
 
 
 class EngineReader(QThread):
@@ -58,13 +82,9 @@ class EngineReader(QThread):
             if kind == "event":
                 self._bus.publish(InspectionEvent.from_dict(msg["event"]))
             elif kind == "preview":
-                image = QImage()
-                image.loadFromData(base64.b64decode(msg["jpeg"]), "JPG")
-                self.preview.emit(image, msg.get("corners"))
+                self.preview.emit(decode_image(base64.b64decode(msg["jpeg"])), msg.get("corners"))
             elif kind == "thumbnail":
-                image = QImage()
-                image.loadFromData(base64.b64decode(msg["png"]), "PNG")
-                self.thumbnail.emit(msg["target"], msg["part"], image)
+                self.thumbnail.emit(msg["target"], msg["part"], decode_image(base64.b64decode(msg["png"])))
             else:
                 self.message.emit(msg)
         self.message.emit({"type": "exited"})
