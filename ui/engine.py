@@ -278,6 +278,14 @@ def main() -> int:
             os.nice(ENGINE_NICENESS)
         except OSError:
             pass
+    # Nice alone still let the engine's 12 MP rendering keep the GUI process off both cores for
+    # 50-150 ms at a time (no Python slot was running then); SCHED_IDLE makes the scheduler run the
+    # GUI first whenever it is ready. Opt out with STATION_ENGINE_SCHED=normal.
+    if hasattr(os, "sched_setscheduler") and os.environ.get("STATION_ENGINE_SCHED", "idle") == "idle":
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except (OSError, AttributeError):
+            pass
     engine = Engine()
     preload()
     engine.send({"type": "ready"})
