@@ -6,6 +6,7 @@ its verification and the warranty record at the end.
 from __future__ import annotations
 
 from drivers.scenario import DEFAULT_SCENARIO, load_scenario, scenario_names
+from station.cli._overlay_flags import add_overlay_flags
 from station.cli.output import add_json_flag, emit
 
 
@@ -16,11 +17,7 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="DIR", help="copy the signed report and public key here")
     p.add_argument("--timing", choices=("real", "fast"), default="real",
                    help="rig simulator timing: the real firmware's settle/exposure times, or fast (tests)")
-    p.add_argument("--host", default="127.0.0.1", help="overlay bind address (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8765, help="overlay port; a free one if taken (default: %(default)s)")
-    p.add_argument("--no-overlay", action="store_true", help="do not serve the overlay")
-    p.add_argument("--hold", type=float, default=0.0, metavar="SECONDS",
-                   help="keep serving the overlay this long after the inspection (default: 0)")
+    add_overlay_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 

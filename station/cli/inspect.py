@@ -5,6 +5,7 @@ simulated devices, the operator answering prompts on this terminal (Enter = done
 
 from __future__ import annotations
 
+from station.cli._overlay_flags import add_overlay_flags
 from station.cli.output import add_json_flag, emit
 
 
@@ -17,11 +18,7 @@ def register(sub) -> None:
     p.add_argument("--resume", metavar="ID", help="continue the saved inspection ID")
     p.add_argument("--sim-operator", metavar="SCENARIO",
                    help="answer prompts by acting on the simulated world of SCENARIO (no terminal input)")
-    p.add_argument("--host", default="127.0.0.1", help="overlay bind address (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8765, help="overlay port (default: %(default)s)")
-    p.add_argument("--no-overlay", action="store_true", help="do not serve the overlay")
-    p.add_argument("--hold", type=float, default=0.0, metavar="SECONDS",
-                   help="keep serving the overlay this long after the inspection (default: 0)")
+    add_overlay_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
