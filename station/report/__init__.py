@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 
-from station.report.jws import Verified, VerificationFailed, peek
-from station.report.keys import Keyring, load_public_key, station_id
+from station.report.jws import Verified, VerificationFailed, peek, sign, verify
+from station.report.keys import Keyring, key_id, load_public_key, station_id
 from station.report.model import (REPORT_FORMAT, WARRANTY_DAYS, build_report, evidence_entries,
                                   mask_imei, public_view, sha256_file, validate_inspection)
 
@@ -30,17 +30,12 @@ def default_keyring() -> Keyring:
 
 
 def sign_report(report: dict, keyring: Keyring | None = None) -> str:
-    from station.report.jws import sign
-
     return sign(report, (keyring or default_keyring()).signing_key())
 
 
 def verify_report(text: str | bytes, keyring: Keyring | None = None, extra_keys=None) -> Verified:
     """Verify against this station's keys (old ones too) plus `extra_keys` (public key objects)."""
-    from station.report.jws import verify
-    from station.report.keys import key_id
-
-    keys = dict((keyring or default_keyring()).public_keys())
+    keys = (keyring or default_keyring()).public_keys()   # a fresh dict: safe to extend
     for key in extra_keys or ():
         keys[key_id(key)] = key
     verified = verify(text, keys)

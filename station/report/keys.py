@@ -17,9 +17,11 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import nacl.signing
+import pybase64
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -32,7 +34,8 @@ ROTATION_CHECK_S = 1.0
 
 
 def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    """Unpadded base64url (RFC 7515 §2); pybase64 is the SIMD twin of the stdlib function."""
+    return pybase64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def raw_public_bytes(key: Ed25519PublicKey) -> bytes:
@@ -102,10 +105,21 @@ def _write_private(path: Path, data: bytes) -> bool:
 class SigningKey:
     kid: str
     private: Ed25519PrivateKey
+    # The same key in libsodium, which signs ~1.2x and verifies ~1.8x faster than OpenSSL's Ed25519
+    # (Ed25519 is deterministic: both give identical signature bytes, a test holds them to it).
+    sodium: nacl.signing.SigningKey = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        seed = self.private.private_bytes_raw()
+        object.__setattr__(self, "sodium", nacl.signing.SigningKey(seed))
 
     @property
     def public(self) -> Ed25519PublicKey:
         return self.private.public_key()
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte Ed25519 signature of `data`."""
+        return self.sodium.sign(data).signature
 
 
 class Keyring:

@@ -64,7 +64,29 @@ def test_fast_path_matches_the_exact_walker(value):
 
 
 @pytest.mark.parametrize("raw", [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b'{"a":"\\u00e9"}',
-                                 b'{"a":9007199254740993}'])
+                                 b'{"a":9007199254740993}', b'{"a":NaN}', b'{"a":-Infinity}', b'{"a":1,"a":1}',
+                                 b'{"a":1e2}', b'{"a":18446744073709551615}', b'\xef\xbb\xbf{}', b'{"a":-0}'])
 def test_parse_canonical_rejects_non_canonical_bytes(raw):
     with pytest.raises(ValueError):
         parse_canonical(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40) | json_values.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")))
+def test_parse_canonical_accepts_exactly_canonical_bytes(raw):
+    # Whatever the bytes, parsing either refuses them or returns a value whose canonical form IS
+    # those bytes: no two different files can parse to one signed meaning.
+    try:
+        value = parse_canonical(raw)
+    except (ValueError, BadInput):
+        return
+    assert canonical_json_exact(value) == raw
+
+
+class _Label(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [{"t": (1, "a")}, {"s": _Label("x")}, {"k": True, "n": None}])
+def test_subclasses_and_tuples_take_the_walker_and_agree(value):
+    assert canonical_json(value) == canonical_json_exact(value)

@@ -119,3 +119,31 @@ def test_public_key_parser_says_bad_input_for_junk(text):
 
     with pytest.raises(BadInput):
         load_public_key(text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=3000))
+def test_libsodium_and_openssl_make_the_same_signature(message):
+    # The station signs and verifies with libsodium for speed; keys live as OpenSSL objects.
+    # Ed25519 is deterministic, so both libraries must give byte-identical signatures.
+    key = default_keyring().signing_key()
+    assert key.sign(message) == key.private.sign(message)
+    key.public.verify(key.sign(message), message)   # OpenSSL accepts libsodium's signature
+
+
+@pytest.mark.parametrize("segment", ["payload", "signature"])
+def test_standard_base64_alphabet_is_refused(token, segment):
+    # '+' and '/' decode to the same bytes as '-' and '_' in a lenient decoder: refuse them.
+    header, payload, signature = token.strip().split(".")
+    parts = {"payload": payload, "signature": signature}
+    text = parts[segment]
+    position = next((i for i, c in enumerate(text[:-1]) if c in "-_"), None)
+    if position is None:   # no '-'/'_' in this token: put one in (the decoded bytes change, still refused)
+        position = 0
+        text = "-" + text[1:]
+    swapped = text[:position] + {"-": "+", "_": "/"}[text[position]] + text[position + 1:]
+    parts[segment] = swapped
+    # The signature covers the payload's text, so there the signature check refuses it first.
+    reason = "base64url" if segment == "signature" else "signature does not match"
+    with pytest.raises(VerificationFailed, match=reason):
+        verify_report(f"{header}.{parts['payload']}.{parts['signature']}")
