@@ -14,6 +14,7 @@ import queue
 import random
 import threading
 import time
+from collections import deque
 from typing import Callable
 
 from serial.serialutil import SerialException
@@ -32,6 +33,7 @@ from drivers.rig.transport import SerialTransport
 log = logging.getLogger(__name__)
 
 _BROKEN = object()        # reply-queue marker: the port failed
+_TIMEOUT = object()       # no valid reply before the deadline
 PROTOCOL_VERSION = 1      # firmware_specs/rig-controller.md
 
 
@@ -52,7 +54,8 @@ class RigClient:
         self._physical_ms = 0
         self._seq = random.randrange(SEQ_MODULO)   # a fresh session never collides with the last
         self._request_lock = threading.Lock()
-        self._replies: queue.SimpleQueue = queue.SimpleQueue()
+        self._replies: queue.SimpleQueue = queue.SimpleQueue()   # what the reader thread read
+        self._host_items: deque = deque()       # what the requester read itself, not yet used
         self._events: queue.SimpleQueue = queue.SimpleQueue()
         self._callbacks: list[Callable[[RigEvent], None]] = []
         self._callbacks_lock = threading.Lock()
@@ -132,22 +135,26 @@ class RigClient:
             if not data:
                 self._log.flush()        # idle link: make the traffic log durable
                 continue
-            self._ingest(data)
+            for item in self._ingest(data):
+                self._replies.put(item)
 
-    def _ingest(self, data: bytes) -> None:
-        """Bytes from the port -> replies (reply queue) and events (event queue)."""
+    def _ingest(self, data: bytes) -> list:
+        """Bytes from the port -> events (to the event queue); replies, resends and corrupt
+        lines returned in order, for whoever is reading (reader thread or requester)."""
         self._log.write("<", data)
+        items = []
         for line in self._splitter.feed(data):
             try:
                 item = decode_rig_line(line)
             except CorruptLine as exc:
                 self.stats.corrupt_lines += 1
-                self._replies.put(exc)
+                items.append(exc)
                 continue
-            if isinstance(item, Event):
+            if type(item) is Event:
                 self._events.put(item)
             else:
-                self._replies.put(item)
+                items.append(item)
+        return items
 
     def _on_broken(self, exc: BaseException) -> None:
         if self._stop.is_set():
@@ -209,12 +216,16 @@ class RigClient:
 
     # ------------------------------------------------------------------ requests
     def _drain_replies(self) -> None:
+        """Forget what arrived outside a request: late or duplicated replies are stale."""
         while True:
             try:
                 item = self._replies.get_nowait()
             except queue.Empty:
-                return
+                break
             if isinstance(item, Reply):
+                self.stats.stale_replies += 1
+        while self._host_items:
+            if isinstance(self._host_items.popleft(), Reply):
                 self.stats.stale_replies += 1
 
     def _wait_connected(self, verb: str) -> None:
@@ -231,27 +242,29 @@ class RigClient:
         if self._stop.is_set():
             raise RigDisconnected(f"the rig client for {self.url} is closed", "open the rig again")
         with self._request_lock:
-            self._seq = (self._seq + 1) % SEQ_MODULO
-            seq = self._seq
+            self._seq = seq = (self._seq + 1) % SEQ_MODULO
             line = encode_request(seq, verb, args)
             timeout = self.timeout_s + cmd.max_duration_ms(verb, args) / 1000.0
             self.stats.requests += 1
-            self._drain_replies()
-            self._wait_connected(verb)
+            if self._host_items or not self._replies.empty():
+                self._drain_replies()
+            if not self._connected.is_set():
+                self._wait_connected(verb)
             if not self._turn.host_begin(self._wake_reader, timeout=self.handoff_timeout_s):
                 self.stats.handoff_timeouts += 1     # read via the reader thread this time
             try:
                 reply = self._send_until_answered(verb, line, seq, timeout)
             finally:
                 self._turn.host_end()
-        if not reply.ok:
+        if reply.error is not None:
             name, hint = cmd.ERRORS.get(reply.error, ("error", "see the rig's error code in the spec"))
             raise RigCommandError(reply.error, name,
                                   f"the rig refused {verb}: E{reply.error} {name}: {reply.message}",
                                   hint)
+        fields = reply.fields
         for key in cmd.DURATION_FIELDS:
-            if key in reply.fields and reply.fields[key].isdigit():
-                self._physical_ms += int(reply.fields[key])
+            if key in fields and fields[key].isdigit():
+                self._physical_ms += int(fields[key])
         return reply
 
     def _wake_reader(self) -> None:
@@ -262,7 +275,8 @@ class RigClient:
     def _send_until_answered(self, verb: str, line: bytes, seq: int, timeout: float) -> Reply:
         attempts = 0
         while True:
-            self._wait_connected(verb)
+            if not self._connected.is_set():
+                self._wait_connected(verb)
             if attempts > self.retries:
                 raise RigTimeout(
                     f"no valid reply from the rig at {self.url} to {verb} after "
@@ -276,25 +290,32 @@ class RigClient:
             if reply is not None:
                 return reply
 
-    def _next_item(self, transport, remaining: float):
-        """The next reply-queue item, reading the port ourselves while we hold the turn."""
+    def _next_item(self, transport, deadline: float):
+        """The next reply, resend or corrupt line; None if nothing came yet; _TIMEOUT at the
+        deadline. While we hold the read turn we read the port ourselves (no thread hand-off)."""
         if not self._turn.is_host():
-            return self._replies.get(timeout=remaining)
+            remaining = deadline - time.monotonic()
+            try:
+                return self._replies.get(timeout=remaining) if remaining > 0 else _TIMEOUT
+            except queue.Empty:
+                return _TIMEOUT
+        if self._host_items:
+            return self._host_items.popleft()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return _TIMEOUT
         try:
-            return self._replies.get_nowait()
-        except queue.Empty:
-            pass
-        try:
-            data = transport.read_some(remaining)
+            data = transport.read_reply(remaining)
         except (SerialException, OSError) as exc:
             self._on_broken(exc)
             return _BROKEN
-        if data:
-            self._ingest(data)
-        try:
-            return self._replies.get_nowait()
-        except queue.Empty:
+        if not data:
             return None
+        items = self._ingest(data)
+        if len(items) == 1:                      # the usual case: just our reply
+            return items[0]
+        self._host_items.extend(items)
+        return self._host_items.popleft() if items else None
 
     def _attempt(self, line: bytes, seq: int, timeout: float) -> Reply | None:
         """Send once and wait; the matching reply, or None when it must be sent again."""
@@ -310,21 +331,16 @@ class RigClient:
             return None                  # else the reader meets the same failure and reconnects
         deadline = time.monotonic() + timeout
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.stats.timeouts += 1
-                return None
-            try:
-                item = self._next_item(transport, remaining)
-            except queue.Empty:
-                self.stats.timeouts += 1
-                return None
+            item = self._next_item(transport, deadline)
             if item is None:
                 continue
-            if isinstance(item, Reply):
+            if type(item) is Reply:
                 if item.seq == seq:
                     return item
                 self.stats.stale_replies += 1
+            elif item is _TIMEOUT:
+                self.stats.timeouts += 1
+                return None
             elif isinstance(item, Resend):
                 self.stats.resend_requests += 1
                 return None

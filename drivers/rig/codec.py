@@ -13,6 +13,7 @@ re-encodes to the exact bytes received.
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -103,28 +104,62 @@ def _seq_text(seq: int | None) -> str:
 _FIELDS_TEXT = re.compile(r"(?: [a-z][a-z0-9_]*=[\x21-\x29\x2b-\x3c\x3e-\x7e]+)*\Z")
 
 
+class EncodedFields(bytes):
+    """`` key=value key=value`` already checked against the grammar (see ``encode_fields``).
+
+    A reply whose fields do not change between requests (the simulator's STATUS) encodes them
+    once and only adds the number and the CRC per reply.
+    """
+
+
 def _fields_text(fields: dict[str, object]) -> str:
     text = "".join([f" {key}={value}" for key, value in fields.items()])
-    if not _FIELDS_TEXT.match(text):     # one check for all fields (this is on the hot path)
+    if not _FIELDS_TEXT.match(text):     # one check for all fields
         bad = [f"{k}={v!r}" for k, v in fields.items() if not _FIELDS_TEXT.match(f" {k}={v}")]
         raise ValueError(f"field(s) {', '.join(bad)} not valid key=value tokens")
     return text
 
 
-def encode_request(seq: int | None, verb: str, args: tuple[str, ...] | list[str] = ()) -> bytes:
+def encode_fields(fields: dict[str, object]) -> EncodedFields:
+    """Check and encode reply/event fields once; ValueError names the bad ones."""
+    return EncodedFields(_fields_text(fields).encode("ascii"))
+
+
+@functools.lru_cache(maxsize=512)
+def _request_tail(verb: str, args: tuple[str, ...]) -> bytes:
+    """`` VERB arg ...`` checked against the grammar (cached: a client repeats a few commands)."""
     if not _VERB.match(verb):
         raise ValueError(f"verb must be upper-case letters/digits: {verb!r}")
     for arg in args:
         if not _ARG.match(arg):
             raise ValueError(f"argument {arg!r} must be printable ASCII without spaces or '*'")
-    tail = "".join(" " + a for a in args)
+    return "".join([" " + verb, *(" " + a for a in args)]).encode("ascii")
+
+
+def _with_crc(body: bytes) -> bytes:
+    """``BODY*CCCC\\n`` for a body already known to be printable ASCII without '*'."""
+    if len(body) + 5 > MAX_LINE:
+        raise ValueError(f"line body too long ({len(body) + 5} > {MAX_LINE} bytes): {body!r}")
+    return body + b"*%04X\n" % binascii.crc_hqx(body, 0xFFFF)
+
+
+def encode_request(seq: int | None, verb: str, args: tuple[str, ...] | list[str] = ()) -> bytes:
+    tail = _request_tail(verb, tuple(args))
     if seq is None:      # terminal mode: what a person types, no checksum
-        return f"{verb}{tail}\n".encode("ascii")
-    return frame(f"{_seq_text(seq)} {verb}{tail}")
+        return tail[1:] + b"\n"
+    if not 0 <= seq < SEQ_MODULO:
+        raise ValueError(f"sequence number {seq} outside 0..{SEQ_MODULO - 1}")
+    return _with_crc(b"N%d%s" % (seq, tail))
 
 
-def encode_ok(seq: int | None, fields: dict[str, object] | None = None) -> bytes:
-    return frame(f"ok {_seq_text(seq)}{_fields_text(fields or {})}")
+def encode_ok(seq: int | None, fields: dict[str, object] | EncodedFields | None = None) -> bytes:
+    if not isinstance(fields, EncodedFields):
+        fields = encode_fields(fields or {})
+    if seq is None:
+        return _with_crc(b"ok N-" + fields)
+    if not 0 <= seq < SEQ_MODULO:
+        raise ValueError(f"sequence number {seq} outside 0..{SEQ_MODULO - 1}")
+    return _with_crc(b"ok N%d%s" % (seq, fields))
 
 
 def encode_err(seq: int | None, code: int, message: str) -> bytes:
@@ -195,17 +230,7 @@ def _parse_fields(tokens: list[str]) -> dict[str, str]:
     return fields
 
 
-_OK_BODY = re.compile(r"ok N(0|[1-9][0-9]{0,4})((?: [a-z][a-z0-9_]*=[\x21-\x29\x2b-\x3c\x3e-\x7e]+)*)\Z")
-
-
 def _parse_rig_body(body: str) -> Reply | Resend | Event:
-    fast = _OK_BODY.match(body)          # the common case in one regex (hot path)
-    if fast and int(fast.group(1)) < SEQ_MODULO:
-        rest = fast.group(2)
-        tokens = rest[1:].split(" ") if rest else []
-        fields = dict(token.split("=", 1) for token in tokens)
-        if len(fields) == len(tokens):
-            return Reply(int(fast.group(1)), fields)
     tokens = body.split(" ")
     if "" in tokens:
         raise CorruptLine("empty token (double or trailing space)")
@@ -235,8 +260,39 @@ def _decode_with_resync(line: bytes, decode_one, starts: re.Pattern):
         raise first
 
 
+_OK_LINE = re.compile(
+    rb"ok N(0|[1-9][0-9]{0,4})((?: [a-z][a-z0-9_]*=[\x21-\x29\x2b-\x3c\x3e-\x7e]+)*)\*([0-9A-F]{4})\Z")
+
+
+def _decode_ok_line(line: bytes) -> Reply | None:
+    """The common case, a well-formed ``ok`` line, checked in one regex (hot path); else None.
+
+    The regex admits only the grammar's bytes, so this accepts exactly what the general path
+    would; anything else (err, rs, ev, garbage, a repeated key) goes the general way.
+    """
+    match = _OK_LINE.match(line)
+    if match is None or len(line) > MAX_LINE \
+            or int(match[3], 16) != binascii.crc_hqx(line[:-5], 0xFFFF):
+        return None
+    seq = int(match[1])
+    if seq >= SEQ_MODULO:
+        return None
+    rest = match[2]
+    if not rest:
+        return Reply(seq, {})
+    # Values hold no '=' or space, so the fields alternate key, value once '=' becomes a space.
+    flat = rest[1:].decode("ascii").replace("=", " ").split(" ")
+    fields = dict(zip(flat[::2], flat[1::2]))
+    if len(fields) * 2 != len(flat):
+        return None                        # a key twice: the general path says why
+    return Reply(seq, fields)
+
+
 def decode_rig_line(line: bytes) -> Reply | Resend | Event:
     """Decode one line the rig sent (without terminator). CorruptLine if it fails any check."""
+    reply = _decode_ok_line(line)
+    if reply is not None:
+        return reply
     return _decode_with_resync(line, lambda raw: _parse_rig_body(checked_body(raw)), _REPLY_START)
 
 
@@ -286,6 +342,8 @@ class LineSplitter:
         self._pending = b""
 
     def feed(self, data: bytes) -> list[bytes]:
+        if not self._pending and data.find(b"\n") == len(data) - 1 and b"\r" not in data:
+            return [data[:-1]] if len(data) > 1 else []     # exactly one whole line (hot path)
         buf = self._pending + data
         if b"\r" in buf:
             buf = buf.replace(b"\r", b"\n")

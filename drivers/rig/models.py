@@ -19,22 +19,25 @@ def _get(fields: dict[str, str], key: str, convert: Callable[[str], object]):
             "firmware (see `station rig info`)") from exc
 
 
-def _flag(text: str) -> bool:
-    if text not in ("0", "1"):
-        raise ValueError(text)
-    return text == "1"
+def _word(true_word: str, false_word: str) -> Callable[[str], bool]:
+    """A two-word field -> bool (KeyError, reported as a bad field, for any other word)."""
+    return {true_word: True, false_word: False}.__getitem__
 
 
-def _choice(true_word: str, false_word: str) -> Callable[[str], bool]:
-    def convert(text: str) -> bool:
-        if text not in (true_word, false_word):
-            raise ValueError(text)
-        return text == true_word
-    return convert
+_flag = _word("1", "0")
+_lid = _word("closed", "open")
+_port = _word("on", "off")
 
 
-_lid = _choice("closed", "open")
-_port = _choice("on", "off")
+def _all(f: dict[str, str], spec: tuple[tuple[str, Callable[[str], object]], ...]) -> list:
+    """Every field of ``spec`` converted, in order (one try for all: typed results are on the hot
+    path); a missing or bad one raises the same RigProtocolError as ``_get``."""
+    try:
+        return [convert(f[key]) for key, convert in spec]
+    except (KeyError, ValueError):
+        for key, convert in spec:
+            _get(f, key, convert)
+        raise
 
 
 class _Dict:
@@ -55,8 +58,8 @@ class Identity(_Dict):
                    _get(f, "proto", int))
 
 
-def _lights(f: dict[str, str]) -> dict[str, int]:
-    return {name: _get(f, name, int) for name in LIGHT_CHANNELS}
+_LIGHTS = tuple((name, int) for name in LIGHT_CHANNELS)
+_STATUS = (("lid", _lid), ("phone", _flag), ("weight_g", float), ("port", _port), *_LIGHTS)
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,8 @@ class RigStatus(_Dict):
 
     @classmethod
     def from_fields(cls, f: dict[str, str]) -> "RigStatus":
-        return cls(_get(f, "lid", _lid), _get(f, "phone", _flag), _get(f, "weight_g", float),
-                   _get(f, "port", _port), _lights(f))
+        lid_closed, phone_present, weight_g, port_on, *lights = _all(f, _STATUS)
+        return cls(lid_closed, phone_present, weight_g, port_on, dict(zip(LIGHT_CHANNELS, lights)))
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class TrayState(_Dict):
 
     @classmethod
     def from_fields(cls, f: dict[str, str]) -> "TrayState":
-        return cls(_get(f, "phone", _flag), _get(f, "lid", _lid), _get(f, "weight_g", float))
+        return cls(*_all(f, (("phone", _flag), ("lid", _lid), ("weight_g", float))))
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class SelftestResult(_Dict):
     @classmethod
     def from_fields(cls, f: dict[str, str]) -> "SelftestResult":
         parts = {k: v for k, v in f.items() if k not in ("result", "duration_ms")}
-        return cls(_get(f, "result", _choice("pass", "fail")), parts, _get(f, "duration_ms", int))
+        return cls(_get(f, "result", _word("pass", "fail")), parts, _get(f, "duration_ms", int))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ LINGER_S = 0.02
 class ReadTurn:
     def __init__(self, linger_s: float = LINGER_S) -> None:
         self.linger_s = linger_s
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
         self._host = False          # the requesting side holds the turn
         self._host_wants = False
         self._host_busy = False

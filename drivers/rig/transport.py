@@ -32,6 +32,7 @@ class SerialTransport:
         self._fd: int | None = None
         self._wake_r: int | None = None
         self._wake_w: int | None = None
+        self._reply_poll = None
 
     def open(self) -> "SerialTransport":
         register_url_handler()
@@ -50,6 +51,10 @@ class SerialTransport:
         if isinstance(fd, int) and type(self.port).read is serial.Serial.read:
             self._fd = fd
             self._wake_r, self._wake_w = os.pipe()
+            # The requesting thread waits on the port alone (nobody needs to wake it), with a
+            # poll object registered once instead of building select()'s sets on every read.
+            self._reply_poll = select.poll()
+            self._reply_poll.register(fd, select.POLLIN)
         return self
 
     @property
@@ -65,37 +70,57 @@ class SerialTransport:
             self.port.cancel_read()
 
     def read_some(self, timeout: float | None = None) -> bytes:
-        """What has arrived, waiting at most ``timeout`` (default ``poll_s``) for something."""
-        if self._fd is not None:
+        """What has arrived, waiting at most ``timeout`` (default ``poll_s``) for something;
+        another thread's ``wake`` cuts the wait short."""
+        fd, wake_r = self._fd, self._wake_r
+        if fd is not None:
             wait = self.poll_s if timeout is None else min(timeout, self.poll_s)
-            ready, _, _ = select.select([self._fd, self._wake_r], [], [], wait)
+            ready, _, _ = select.select([fd, wake_r], [], [], wait)
             if not ready:
                 return b""
-            if self._wake_r in ready:
-                os.read(self._wake_r, 64)
-                if self._fd not in ready:
+            if wake_r in ready:
+                os.read(wake_r, 64)
+                if fd not in ready:
                     return b""
-            data = os.read(self._fd, 4096)
-            if not data:
-                raise SerialException("device reports readiness to read but returned no data "
-                                      "(device disconnected?)")
-            return data
+            return self._read_ready(fd)
         port = self.port
         data = port.read(max(1, port.in_waiting))
         waiting = port.in_waiting if data else 0
         return data + port.read(waiting) if waiting else data
 
+    def read_reply(self, timeout: float) -> bytes:
+        """Like ``read_some`` for the thread that holds the read turn while its request is in
+        flight: it waits on the port only (no wake-up pipe), up to ``timeout``."""
+        poll, fd = self._reply_poll, self._fd
+        if poll is None or fd is None:
+            return self.read_some(timeout)
+        if not poll.poll(timeout * 1000.0):
+            return b""
+        return self._read_ready(fd)
+
+    @staticmethod
+    def _read_ready(fd: int) -> bytes:
+        try:
+            data = os.read(fd, 4096)
+        except BlockingIOError:         # readiness without data (another reader was quicker)
+            return b""
+        if not data:
+            raise SerialException("device reports readiness to read but returned no data "
+                                  "(device disconnected?)")
+        return data
+
     def write(self, data: bytes) -> None:
         if self._fd is not None:
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
+            written = os.write(self._fd, data)
+            if written < len(data):            # a full output buffer: the rest in pieces
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(self._fd, view):]
             return
         self.port.write(data)
 
     def close(self) -> None:
-        port, self.port, self._fd = self.port, None, None
+        port, self.port, self._fd, self._reply_poll = self.port, None, None, None
         for attr in ("_wake_r", "_wake_w"):
             fd = getattr(self, attr)
             setattr(self, attr, None)

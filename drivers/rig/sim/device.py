@@ -51,15 +51,18 @@ class SimDevice:
             self.splitter.clear()
         self._last_rx = now
         out: list[tuple[float, bytes]] = []
+        injector = self.injector
         for line in self.splitter.feed(data):
-            line = self.injector.incoming(line)
-            if line is None:
-                continue
+            if not injector.idle:
+                line = injector.incoming(line)
+                if line is None:
+                    continue
             outcome = self.firmware.handle_line(line)
             self.requests += 1
             busy = 0.0 if self.fast else outcome.wait_ms / 1000.0     # the firmware is busy
-            for reply in outcome.lines + outcome.events:
-                for chunk in self.injector.outgoing(reply):
+            replies = [*outcome.lines, *outcome.events] if outcome.events else outcome.lines
+            for reply in replies:
+                for chunk in ((reply,) if injector.idle else injector.outgoing(reply)):
                     if self.faults.delay_s:
                         # Latency on the way, not work: the firmware goes on with the next line.
                         self._delayed.append((now + busy + self.faults.delay_s, chunk))
@@ -70,6 +73,10 @@ class SimDevice:
                 self.unplugged = True
                 break
         return out
+
+    @property
+    def has_delayed(self) -> bool:
+        return bool(self._delayed)
 
     def poll(self) -> list[bytes]:
         """Unsolicited events for world changes, through the fault injector."""

@@ -74,6 +74,8 @@ class FaultInjector:
 
     def __init__(self, plan: FaultPlan, seed: int = 0) -> None:
         self.plan = plan
+        # No line faults at all: the device passes lines straight through (no RNG draws).
+        self.idle = not (plan.drop or plan.corrupt or plan.duplicate or plan.garbage)
         self.rng = random.Random(seed)
         self.counts = {"dropped": 0, "corrupted": 0, "duplicated": 0, "garbage": 0}
 

@@ -9,11 +9,11 @@ loop (sim/device.py) decides whether to really wait.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from drivers.rig import commands as cmd
-from drivers.rig.codec import (CorruptLine, Request, decode_request, encode_err, encode_event,
-                               encode_ok, encode_resend)
+from drivers.rig.codec import (CorruptLine, EncodedFields, Request, decode_request, encode_err,
+                               encode_event, encode_fields, encode_ok, encode_resend)
 from drivers.simworld import TOP_CAMERA_MM_PER_PX, SimWorld
 
 MODEL = "IR-1"
@@ -29,11 +29,11 @@ CALIBRATION = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     lines: list[bytes]
     wait_ms: int = 0                                        # physical time before the reply
-    events: list[bytes] = field(default_factory=list)       # sent after the reply
+    events: list[bytes] | tuple[()] = ()                    # sent after the reply
 
 
 class Firmware:
@@ -48,6 +48,11 @@ class Firmware:
         with world.lock:
             self._seen = (world.phone_present, world.lid_closed)
         self.executed = 0
+        self._handlers = {verb: getattr(self, f"_cmd_{verb.lower()}") for verb in cmd.VERBS}
+        self._weight_g = float(world.scenario.body.get("weight_g", 0.0))
+        # STATUS fields encoded once per state of the rig (the host polls STATUS far more often
+        # than anything changes): (lid, phone, port, lights) -> the fields' bytes.
+        self._status_fields: dict[tuple, EncodedFields] = {}
 
     # ------------------------------------------------------------------ line handling
     def handle_line(self, line: bytes) -> Outcome:
@@ -55,7 +60,7 @@ class Firmware:
             request = decode_request(line)
         except CorruptLine:
             return Outcome([encode_resend(self.last_seq)])
-        if request.seq is not None and request == self._last_request:
+        if request.seq is not None and request.seq == self.last_seq and request == self._last_request:
             # Duplicate rule: the host lost our reply and sent the same line again. Replay the
             # reply; never execute twice.
             return Outcome(list(self._last_reply))
@@ -68,21 +73,21 @@ class Firmware:
         return outcome
 
     def _execute(self, req: Request) -> Outcome:
-        handler = getattr(self, f"_cmd_{req.verb.lower()}", None)
-        if req.verb not in cmd.VERBS or handler is None:
+        handler = self._handlers.get(req.verb)
+        if handler is None:
             return self._err(req, cmd.E_UNKNOWN, f"unknown command {req.verb}")
         try:
             return handler(req)
         except cmd.ArgumentError as exc:
             return self._err(req, cmd.E_BAD_ARG, str(exc))
 
-    def _ok(self, req: Request, fields: dict[str, object], wait_ms: int = 0,
+    def _ok(self, req: Request, fields: dict[str, object] | EncodedFields, wait_ms: int = 0,
             events: list[bytes] | None = None) -> Outcome:
-        return Outcome([encode_ok(req.seq, fields)], wait_ms, events or [])
+        return Outcome([encode_ok(req.seq, fields)], wait_ms, events or ())
 
     def _err(self, req: Request, code: int, message: str, events: list[bytes] | None = None) -> Outcome:
         text = "".join(ch if ch.isprintable() and ch != "*" else "?" for ch in message)[:60]
-        return Outcome([encode_err(req.seq, code, text)], 0, events or [])
+        return Outcome([encode_err(req.seq, code, text)], 0, events or ())
 
     @staticmethod
     def _no_args(req: Request) -> None:
@@ -93,8 +98,7 @@ class Firmware:
     def _weight_text(self) -> str:
         with self.world.lock:
             present = self.world.phone_present
-        grams = float(self.world.scenario.body.get("weight_g", 0.0)) if present else 0.0
-        return f"{grams:.1f}"
+        return f"{self._weight_g if present else 0.0:.1f}"
 
     def _light_fields(self) -> dict[str, object]:
         with self.world.lock:
@@ -112,17 +116,29 @@ class Firmware:
                               "proto": PROTOCOL_VERSION})
 
     def _cmd_status(self, req: Request) -> Outcome:
-        self._no_args(req)
+        if req.args:
+            self._no_args(req)
         world = self.world
         with world.lock:
-            fields = {"lid": "closed" if world.lid_closed else "open",
-                      "phone": int(world.phone_present),
-                      "weight_g": self._weight_text(),
-                      "port": "on" if world.port_power else "off"}
             lights = world.lights
-            for name in cmd.LIGHT_CHANNELS:
-                fields[name] = int(lights[name])
-        return self._ok(req, fields)
+            state = (world.lid_closed, world.phone_present, world.port_power,
+                     lights["top"], lights["n"], lights["e"], lights["s"], lights["w"])
+        fields = self._status_fields.get(state)
+        if fields is None:
+            fields = self._status_fields_for(*state)
+        return Outcome([encode_ok(req.seq, fields)])
+
+    def _status_fields_for(self, lid_closed: bool, present: bool, port_on: bool,
+                           *lights: int) -> EncodedFields:
+        if len(self._status_fields) >= 64:       # lights swept through many levels: start over
+            self._status_fields.clear()
+        fields = encode_fields({"lid": "closed" if lid_closed else "open",
+                                "phone": int(present),
+                                "weight_g": f"{self._weight_g if present else 0.0:.1f}",
+                                "port": "on" if port_on else "off",
+                                **{name: int(level) for name, level in zip(cmd.LIGHT_CHANNELS, lights)}})
+        self._status_fields[(lid_closed, present, port_on, *lights)] = fields
+        return fields
 
     def _cmd_light(self, req: Request) -> Outcome:
         changes = cmd.parse_light_args(req.args)

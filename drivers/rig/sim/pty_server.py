@@ -39,32 +39,42 @@ class PtyRig:
         self.hung_up = False
 
     def _send(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            try:
+        try:
+            view = memoryview(data)[os.write(self._master, data):]
+            while view:
                 view = view[os.write(self._master, view):]
-            except BlockingIOError:
-                return    # nobody reads and the buffer is full: bytes are lost, as on a real wire
+        except BlockingIOError:
+            return    # nobody reads and the buffer is full: bytes are lost, as on a real wire
 
     def serve_forever(self) -> None:
         device = self.device
+        poller = select.poll()
+        poller.register(self._master, select.POLLIN)
+        next_event_poll = 0.0
         while not self._stop.is_set():
-            timeout = device.next_due_in(time.monotonic(), EVENT_POLL_S)
-            ready, _, _ = select.select([self._master], [], [], timeout)
+            timeout = device.next_due_in(time.monotonic(), EVENT_POLL_S) if device.has_delayed \
+                else EVENT_POLL_S
+            ready = poller.poll(timeout * 1000.0)
+            now = time.monotonic()
             if ready:
                 try:
                     data = os.read(self._master, 4096)
                 except OSError as exc:
-                    if exc.errno in (errno.EAGAIN, errno.EIO):
+                    if exc.errno in (errno.EAGAIN, errno.EIO):    # EIO: no client has it open
                         time.sleep(EVENT_POLL_S)
                         continue
                     raise
-                for wait, chunk in device.receive(data, time.monotonic()):
+                for wait, chunk in device.receive(data, now):
                     if wait:
                         time.sleep(wait)
                     self._send(chunk)
-            for chunk in device.due(time.monotonic()) + device.poll():
-                self._send(chunk)
+            if device.has_delayed:
+                for chunk in device.due(time.monotonic()):
+                    self._send(chunk)
+            if now >= next_event_poll:     # sensors are polled on a tick, not per request
+                next_event_poll = now + EVENT_POLL_S
+                for chunk in device.poll():
+                    self._send(chunk)
             if device.unplugged:
                 self.hung_up = True
                 break
