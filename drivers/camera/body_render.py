@@ -79,6 +79,7 @@ class FaceLayers:
     scratches: list[tuple[tuple[slice, slice], np.ndarray, tuple[float, float], float]] = field(
         default_factory=list)        # (where, profile, direction, fraction shown under top light)
     slopes: tuple[np.ndarray, np.ndarray] | None = None
+    views: dict = field(default_factory=dict)   # (face, seed) -> _FaceView, see _face_view
 
 
 def face_size_mm(body: dict[str, Any], face: str) -> tuple[float, float]:
@@ -385,13 +386,23 @@ def _background(frame: tuple[int, int], light: str) -> tuple[np.ndarray, np.ndar
     return _tray_full(frame, light).copy(), _vignette_full(frame)
 
 
-@functools.lru_cache(maxsize=5)     # the five lights of one frame size (~36 MB each at 12 MP)
+@functools.lru_cache(maxsize=15)    # 5 lights x 3 frame sizes (face 36 MB, edges 12 MB each): ~300 MB
 def _tray_full(frame: tuple[int, int], light: str) -> np.ndarray:
     tray, _ = _background_small(frame, light)
-    out = cv2.resize(tray, frame, interpolation=cv2.INTER_LINEAR)
-    out = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    out = np.empty((frame[1], frame[0], 3), np.uint8)
+    _round_into(out, cv2.resize(tray, frame, interpolation=cv2.INTER_LINEAR))
     out.setflags(write=False)
     return out
+
+
+def _round_into(dst: np.ndarray, values: np.ndarray) -> None:
+    """dst[...] = clip(values + 0.5, 0, 255) truncated to uint8 (round half up), in place on
+    `values` with whole-array OpenCV passes (on a 2-D view: a scalar then applies to every channel)."""
+    flat = values.reshape(values.shape[0], -1)
+    cv2.add(flat, 0.5, dst=flat)
+    cv2.min(flat, 255.0, dst=flat)
+    cv2.max(flat, 0.0, dst=flat)
+    dst[...] = values                         # float -> uint8 truncates, as astype did
 
 
 @functools.lru_cache(maxsize=3)     # face, portrait-edge and landscape-edge frame sizes
@@ -416,31 +427,72 @@ def _noise_bank(frame: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
 
 
-def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
-    """One camera frame (BGR uint8) of prepared face layers under `light`."""
-    if light not in LIGHTS:
-        raise ValueError(f"unknown light {light!r}; lights are {', '.join(LIGHTS)}")
+@dataclass(frozen=True)
+class _FaceView:
+    """Where a face lands in the frame for one pose (face + seed): the same under every light."""
+
+    hom: np.ndarray
+    theta: float
+    frame: tuple[int, int]
+    box: tuple[int, int, int, int]          # x0, y0, x1, y1 of the face's bounding box in the frame
+    shift: np.ndarray                       # face px -> box px
+    inv_alpha: np.ndarray                   # 1 - warped outline, (h, w, 3) float32, read-only
+    vignette: np.ndarray                    # the frame's vignetting over the box, (h, w, 3), read-only
+
+
+def _face_view(layers: FaceLayers, face: str, seed: int) -> _FaceView:
+    """The pose's placement and warped outline, cached on the layers (they are per face + seed):
+    the five lights of a face share them, so only the shading is warped per frame."""
+    key = (face, seed)
+    view = layers.views.get(key)
+    if view is not None:
+        return view
     hom, theta, frame = _placement(layers, face, seed)
-    rng = np.random.default_rng([seed, FACES.index(face), LIGHTS.index(light), 13])
-    shaded = _shade(layers, light, theta)
-    shaded *= layers.alpha[..., None]
-    shaded += np.float32(BLACK_LEVEL) * layers.alpha[..., None]   # sensors read black a little above 0
-    np.clip(shaded, 0, 255, out=shaded)
-    tray, vignette = _background(frame, light)
-    out = tray
-    # Only the face's bounding box needs blending; the rest of the frame is the cached tray.
     hh, ww = layers.alpha.shape
     corners = cv2.perspectiveTransform(np.array([[[0, 0], [ww, 0], [ww, hh], [0, hh]]], np.float32), hom)[0]
     x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
     x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, frame)
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64) @ hom
-    warp = dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
+    alpha = cv2.warpPerspective(layers.alpha, shift, **_warp_args(x0, y0, x1, y1))
+    # Three-channel copies: OpenCV multiplies same-shaped arrays ~3x faster than numpy broadcasts
+    # a (h, w, 1) factor over BGR (values are the same products).
+    inv_alpha = cv2.merge([1.0 - alpha] * 3)
+    vignette = cv2.merge([np.ascontiguousarray(_vignette_full(frame)[y0:y1, x0:x1])] * 3)
+    for a in (inv_alpha, vignette):
+        a.setflags(write=False)
+    view = _FaceView(hom, theta, frame, (int(x0), int(y0), int(x1), int(y1)), shift, inv_alpha, vignette)
+    layers.views[key] = view
+    return view
+
+
+def _warp_args(x0, y0, x1, y1) -> dict:
+    return dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    face_img = cv2.warpPerspective(shaded, shift, **warp)
-    alpha = cv2.warpPerspective(layers.alpha, shift, **warp)[..., None]
+
+
+def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
+    """One camera frame (BGR uint8) of prepared face layers under `light`."""
+    if light not in LIGHTS:
+        raise ValueError(f"unknown light {light!r}; lights are {', '.join(LIGHTS)}")
+    view = _face_view(layers, face, seed)
+    frame = view.frame
+    rng = np.random.default_rng([seed, FACES.index(face), LIGHTS.index(light), 13])
+    shaded = _shade(layers, light, view.theta)
+    alpha = layers.alpha[..., None]
+    shaded *= alpha
+    shaded += np.float32(BLACK_LEVEL) * alpha   # sensors read black a little above 0
+    np.clip(shaded, 0, 255, out=shaded)
+    out, _ = _background(frame, light)
+    # Only the face's bounding box needs blending; the rest of the frame is the cached tray.
+    # In place, no 12 MP temporaries: tray * (1 - alpha) + face * vignetting, rounded.
+    x0, y0, x1, y1 = view.box
+    face_img = cv2.warpPerspective(shaded, view.shift, **_warp_args(x0, y0, x1, y1))
+    cv2.multiply(face_img, view.vignette, dst=face_img)
     region = out[y0:y1, x0:x1]
-    blend = region.astype(np.float32) * (1.0 - alpha) + face_img * vignette[y0:y1, x0:x1, None]
-    out[y0:y1, x0:x1] = np.clip(blend + 0.5, 0, 255).astype(np.uint8)
+    blend = region.astype(np.float32)
+    cv2.multiply(blend, view.inv_alpha, dst=blend)
+    cv2.add(blend, face_img, dst=blend)
+    _round_into(region, blend)
     pos, neg = _noise_bank(frame)
     dx, dy = (int(v) for v in rng.integers(0, NOISE_PAD, 2))
     w, h = frame

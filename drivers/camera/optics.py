@@ -196,18 +196,47 @@ def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator,
         if x1 > x0 and y1 > y0:
             roi = radiance[y0:y1, x0:x1]
             roi[...] = cv2.GaussianBlur(roi, (0, 0), cam.blur_sigma)
-    # Shot + read noise: sigma^2 = shot * signal + read^2. Unit noise comes from a cached bank at
-    # a random offset (its length is prime, so repeats never line up with rows): drawing 36 M
-    # fresh normals per 12 MP frame would cost more than the rest of the render.
-    # Whole-frame passes (not per channel strided views), and cv2 for the multiply/add: same
-    # values bit for bit, half the time (cv2 runs them multithreaded without the GIL).
-    noise = _unit_noise(radiance.size, int(rng.integers(NOISE_BANK))).reshape(radiance.shape)
-    sigma = radiance * np.float32(cam.shot_noise)     # signal is never negative before noise
-    sigma += np.float32(cam.read_noise ** 2)
-    cv2.sqrt(sigma, sigma)
-    cv2.multiply(sigma, noise, dst=sigma)
-    cv2.add(radiance, sigma, dst=radiance)
-    return cv2.convertScaleAbs(radiance)
+    return _noisy_uint8(cam, radiance, int(rng.integers(NOISE_BANK)))
+
+
+NOISE_PASS = 1 << 20          # elements per noise pass: a few MB, stays in cache between the ops
+
+
+@lru_cache(maxsize=1)
+def _noise_bank_twice() -> np.ndarray:
+    """The bank followed by itself: any window up to NOISE_BANK long is one contiguous slice."""
+    bank = _noise_bank()
+    out = np.concatenate([bank, bank])
+    out.setflags(write=False)
+    return out
+
+
+def _noisy_uint8(cam: CameraModel, radiance: np.ndarray, offset: int) -> np.ndarray:
+    """Shot + read noise, sigma^2 = shot * signal + read^2, then 8-bit quantisation (saturating).
+
+    Unit noise comes from a cached bank read from a random offset (its length is prime, so repeats
+    never line up with rows): drawing 36 M fresh normals per 12 MP frame would cost more than the
+    rest of the render. Pixel i gets bank[(offset + i) % NOISE_BANK]. Done in cache-sized passes
+    with OpenCV (multithreaded, no GIL) instead of whole-frame temporaries: the 12 MP float frame
+    and its sigma were ~300 MB of fresh memory per frame. `radiance` is overwritten.
+    """
+    flat = np.ascontiguousarray(radiance).reshape(-1)
+    out = np.empty(radiance.shape, np.uint8)
+    out_flat = out.reshape(-1)
+    bank = _noise_bank_twice()
+    shot, read2 = np.float32(cam.shot_noise), np.float32(cam.read_noise ** 2)
+    sigma_buf = np.empty(min(NOISE_PASS, flat.size), np.float32)
+    for start in range(0, flat.size, NOISE_PASS):
+        stop = min(flat.size, start + NOISE_PASS)
+        signal, sigma = flat[start:stop], sigma_buf[:stop - start]
+        at = (offset + start) % NOISE_BANK
+        np.multiply(signal, shot, out=sigma)       # signal is never negative before noise
+        sigma += read2
+        cv2.sqrt(sigma, sigma)
+        cv2.multiply(sigma, bank[at:at + (stop - start)], dst=sigma)
+        cv2.add(signal, sigma, dst=signal)
+        out_flat[start:stop] = cv2.convertScaleAbs(signal).reshape(-1)
+    return out
 
 
 def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
@@ -233,14 +262,14 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
         _add_emission(cam, radiance, emission, hd, scene["display"])
     if body is not None and crack is not None and crack.any():
         _add_crack_scatter(cam, radiance, crack, scene["display"], (bw, bh), lights)
-    add_glare(cam, radiance)
     return expose(cam, radiance, rng, blur_roi=roi, vignetted=True)
 
 
 @lru_cache(maxsize=3)
 def _lit_scene(cam: CameraModel, body: tuple | None, lights: tuple[int, ...]):
-    """Radiance of tray and body (no emission) at gain 1 under `lights`, and the body's box.
-    Cached: consecutive frames of a set share it; only the screen and the exposure change."""
+    """Radiance of tray and body (no emission) at gain 1 under `lights`, with the lights' glare on
+    the cover glass, and the body's box. Cached: consecutive frames of a set share it; only the
+    screen and the exposure change (glare, like everything else, scales with the exposure gain)."""
     light = illumination(cam.size, dict(zip(("top", "n", "e", "s", "w"), lights)))
     light *= _vignette_cached(cam.size, cam.vignetting)
     light *= np.float32(LIGHT_LEVEL)
@@ -250,6 +279,7 @@ def _lit_scene(cam: CameraModel, body: tuple | None, lights: tuple[int, ...]):
         roi, refl = _front_reflectance(cam, *body)
         x0, y0, x1, y1 = roi
         radiance[y0:y1, x0:x1] = refl * light[y0:y1, x0:x1, None]
+    add_glare(cam, radiance)
     radiance.setflags(write=False)
     return roi, radiance
 
@@ -321,10 +351,22 @@ def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, 
     warped = cv2.warpPerspective(padded, hm, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
+    gain = _emission_gain(replace(cam, gain=1.0), round(scale, 6), (int(x0), int(y0), int(x1), int(y1)))
+    cv2.multiply(warped, gain, dst=warped, scale=float(cam.gain))
+    np.add(radiance[y0:y1, x0:x1], warped, out=radiance[y0:y1, x0:x1])
+
+
+@lru_cache(maxsize=2)
+def _emission_gain(cam: CameraModel, scale: float, roi: tuple[int, int, int, int]) -> np.ndarray:
+    """What a unit of panel emission becomes at gain 1 over the panel's box: moiré x vignetting x
+    white level, per BGR channel (same-shaped arrays multiply ~3x faster than a broadcast)."""
+    x0, y0, x1, y1 = roi
+    gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(WHITE_LEVEL)
     if cam.moire > 0:
-        warped *= _moire_cached(replace(cam, gain=1.0), round(scale, 6), (int(x0), int(y0), int(x1), int(y1)))[..., None]
-    gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(cam.gain * WHITE_LEVEL)
-    radiance[y0:y1, x0:x1] += warped * gain[..., None]
+        gain = gain * _moire_cached(cam, scale, roi)
+    out = cv2.merge([gain.astype(np.float32)] * 3)
+    out.setflags(write=False)
+    return out
 
 
 def _corner_mask(w: int, h: int, r: float) -> np.ndarray:

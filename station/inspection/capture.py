@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from station.inspection.machine import StepContext
+from station.inspection.png import encode_png
 
 ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
 
@@ -46,19 +47,20 @@ def capture(ctx: StepContext) -> Any:
 
 
 def _encode(frame: Any, fmt: str) -> bytes:
+    if fmt == "png":
+        # Screen and IMEI frames stay lossless (single dead pixels): unfiltered rows deflated by
+        # ISA-L, ~0.18 s per 12 MP frame where libpng took 0.7-1 s (station/inspection/png.py) —
+        # encoding competes with capture for the station's two cores.
+        return encode_png(frame)
     import cv2  # only here: station/ keeps cv2 out of module level
 
-    if fmt == "jpg":
-        # Body photos: JPEG q95 is ~20x cheaper to encode than PNG and 8x smaller; the cosmetic
-        # grade of the default phone from these JPEGs equals the one from PNGs (measured).
-        params = [cv2.IMWRITE_JPEG_QUALITY, 95]
-    else:
-        # Screen and IMEI frames stay lossless (single dead pixels). Huffman-only deflate: ~20 %
-        # less CPU than level 1 on 12 MP frames — encoding competes with capture for the CPU.
-        params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY]
-    ok, buf = cv2.imencode(f".{fmt}", frame, params)
+    if fmt != "jpg":
+        raise ValueError(f"unknown evidence format {fmt!r}; use 'png' or 'jpg'")
+    # Body photos: JPEG q95 is ~20x cheaper to encode than PNG and 8x smaller; the cosmetic
+    # grade of the default phone from these JPEGs equals the one from PNGs (measured).
+    ok, buf = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
     if not ok:
-        raise OSError(f"could not encode a camera frame as {fmt.upper()}")
+        raise OSError("could not encode a camera frame as JPEG")
     return buf.tobytes()
 
 

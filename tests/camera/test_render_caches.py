@@ -1,0 +1,108 @@
+"""The camera simulator's caches and fast paths change its cost, never what a frame shows:
+
+* sensor noise done in cache-sized passes equals the whole-frame formula, bank wrap-around included;
+* a frame rendered with warm caches (after other world states) equals the same state rendered cold,
+  so no cache hands out a frame of another screen, light, pose or seed;
+* a body photo is the same whether its face's placement was cached or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pytest
+
+from drivers.camera import body_render, optics
+from drivers.camera.sim import default_camera, render_world_frame
+from drivers.scenario import load_scenario
+
+SMALL = {"size": "600x800"}           # 0.25 mm/px: same code paths, 1/25 of the pixels
+OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
+
+
+def _clear_render_caches() -> None:
+    for fn in (optics._lit_scene, optics._front_reflectance, optics._moire_cached, optics._emission_gain,
+               optics._vignette_cached, body_render._tray_full, body_render._vignette_full,
+               body_render._background_small):
+        fn.cache_clear()
+    body_render._last_layers = (None, None, None, None, None)
+
+
+def _shot(scenario, screen, pose, lights, seed=0, count=1, opts=SMALL):
+    cam = default_camera(scenario, dict(opts))
+    rng = np.random.default_rng([seed, count])
+    return render_world_frame(scenario, cam, screen, pose, True, {**OFF, **lights}, rng, seed)
+
+
+@pytest.mark.parametrize("shape, offset", [((800, 600, 3), 17), ((900, 700, 3), optics.NOISE_BANK - 5),
+                                          ((5, 7), 3), ((1500, 1000, 3), optics.NOISE_BANK // 2)])
+def test_noise_in_passes_equals_the_whole_frame_formula(shape, offset):
+    cam = optics.CameraModel(size=(shape[1], shape[0]))
+    radiance = np.random.default_rng(1).uniform(0, 300, shape).astype(np.float32)
+    n = radiance.size
+    bank = optics._noise_bank()
+    noise = np.tile(bank, -(-(n + offset) // optics.NOISE_BANK))[offset:offset + n].reshape(shape)
+    sigma = np.sqrt(radiance * np.float32(cam.shot_noise) + np.float32(cam.read_noise ** 2))
+    expected = cv2.convertScaleAbs(radiance + sigma * noise)
+    got = optics._noisy_uint8(cam, radiance.copy(), offset)
+    assert got.dtype == np.uint8 and got.shape == shape
+    assert np.array_equal(got, expected)
+
+
+def test_each_frame_still_gets_fresh_noise():
+    scenario = load_scenario("default")
+    a = _shot(scenario, "gray", "front", {"top": 10}, count=1)
+    b = _shot(scenario, "gray", "front", {"top": 10}, count=2)
+    diff = np.abs(a.astype(int) - b)
+    assert diff.mean() > 0.5          # independent noise on every pixel, not one pattern reused
+
+
+@pytest.mark.parametrize("state", [
+    ("white", "front", {"top": 10}), ("red", "front", {"top": 10}), ("imei", "front", {"top": 20}),
+    ("off", "front", {"n": 70, "w": 70}), ("off", "back", {"e": 100}), ("off", "left", {"top": 100}),
+    ("off", "front", {"s": 100}),
+])
+def test_a_warm_cache_gives_the_frame_a_cold_one_gives(state):
+    scenario = load_scenario("cracked-screen")      # screen and body defects in every frame
+    _clear_render_caches()
+    cold = _shot(scenario, *state)
+    # Warm every cache with other states of the world, then shoot the same state again.
+    for other in (("black", "front", {"top": 10}), ("off", "back", {"n": 100}),
+                  ("off", "left", {"w": 100}), ("green", "front", {"top": 10}),
+                  ("off", "front", {"n": 100, "e": 100})):
+        _shot(scenario, *other)
+    warm = _shot(scenario, *state)
+    assert np.array_equal(warm, cold)
+
+
+def test_frames_differ_when_only_the_screen_or_the_light_changes():
+    scenario = load_scenario("default")
+    white = _shot(scenario, "white", "front", {"top": 10})
+    red = _shot(scenario, "red", "front", {"top": 10})
+    assert np.abs(white.astype(int) - red).mean() > 5
+    north = _shot(scenario, "off", "back", {"n": 100})
+    east = _shot(scenario, "off", "back", {"e": 100})
+    assert np.abs(north.astype(int) - east).mean() > 2
+
+
+def test_a_face_placement_belongs_to_its_seed():
+    scenario = load_scenario("default")
+    layers = body_render.face_layers(scenario, "back", mm_per_px=0.25)
+    a = body_render.render_with_layers(layers, "back", "top", seed=0)
+    b = body_render.render_with_layers(layers, "back", "top", seed=1)       # same layers, other pose
+    fresh = body_render.render_with_layers(body_render.face_layers(scenario, "back", mm_per_px=0.25),
+                                           "back", "top", seed=1)
+    assert set(layers.views) == {("back", 0), ("back", 1)}
+    assert np.array_equal(b, fresh)
+    assert not np.array_equal(a, b)
+
+
+def test_emission_gain_is_cached_per_camera_geometry_not_exposure():
+    cam = default_camera(load_scenario("default"), dict(SMALL))
+    roi = (10, 20, 110, 220)
+    g1 = optics._emission_gain(replace(cam, gain=1.0), 1.5, roi)
+    g2 = optics._emission_gain(replace(cam, gain=1.0, rotation_deg=3.0), 1.5, roi)
+    assert g1.shape == (200, 100, 3) and not g1.flags.writeable
+    assert not np.array_equal(g1, g2)      # the moiré follows the phone's rotation
