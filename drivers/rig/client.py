@@ -262,9 +262,10 @@ class RigClient:
                                   f"the rig refused {verb}: E{reply.error} {name}: {reply.message}",
                                   hint)
         fields = reply.fields
-        for key in cmd.DURATION_FIELDS:
-            if key in fields and fields[key].isdigit():
-                self._physical_ms += int(fields[key])
+        if not fields.keys().isdisjoint(cmd.DURATION_FIELDS):
+            for key in cmd.DURATION_FIELDS:
+                if key in fields and fields[key].isdigit():
+                    self._physical_ms += int(fields[key])
         return reply
 
     def _wake_reader(self) -> None:

@@ -314,11 +314,11 @@ _REQUEST_LINE = re.compile(
 def decode_request(line: bytes) -> Request:
     """Decode one host line (without terminator). Terminal mode: no N, no '*', verb any case."""
     fast = _REQUEST_LINE.match(line)     # a well-formed numbered line, in one regex (hot path)
-    if fast and len(line) <= MAX_LINE and int(fast.group(4), 16) == crc16(line[:-5]) \
-            and int(fast.group(1)) < SEQ_MODULO:
-        args = fast.group(3)
-        return Request(int(fast.group(1)), fast.group(2).decode("ascii"),
-                       tuple(args[1:].decode("ascii").split(" ")) if args else ())
+    if fast and len(line) <= MAX_LINE and int(fast[4], 16) == binascii.crc_hqx(line[:-5], 0xFFFF):
+        seq, args = int(fast[1]), fast[3]
+        if seq < SEQ_MODULO:
+            return Request(seq, fast[2].decode("ascii"),
+                           tuple(args[1:].decode("ascii").split(" ")) if args else ())
     stripped = line.strip(b" ")
     if b"*" not in stripped and not _REQUEST_START.match(stripped):
         if not stripped or not _PRINTABLE.match(stripped) or len(stripped) > MAX_LINE:

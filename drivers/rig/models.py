@@ -30,8 +30,8 @@ _port = _word("on", "off")
 
 
 def _all(f: dict[str, str], spec: tuple[tuple[str, Callable[[str], object]], ...]) -> list:
-    """Every field of ``spec`` converted, in order (one try for all: typed results are on the hot
-    path); a missing or bad one raises the same RigProtocolError as ``_get``."""
+    """Every field of ``spec`` converted, in order (one try for all); a missing or bad one raises
+    the same RigProtocolError as ``_get``."""
     try:
         return [convert(f[key]) for key, convert in spec]
     except (KeyError, ValueError):
@@ -60,6 +60,10 @@ class Identity(_Dict):
 
 _LIGHTS = tuple((name, int) for name in LIGHT_CHANNELS)
 _STATUS = (("lid", _lid), ("phone", _flag), ("weight_g", float), ("port", _port), *_LIGHTS)
+_TRAY = (("phone", _flag), ("lid", _lid), ("weight_g", float))
+
+
+assert LIGHT_CHANNELS == ("top", "n", "e", "s", "w"), "RigStatus.from_fields spells them out"
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,13 @@ class RigStatus(_Dict):
 
     @classmethod
     def from_fields(cls, f: dict[str, str]) -> "RigStatus":
-        lid_closed, phone_present, weight_g, port_on, *lights = _all(f, _STATUS)
-        return cls(lid_closed, phone_present, weight_g, port_on, dict(zip(LIGHT_CHANNELS, lights)))
+        try:        # spelled out: STATUS is what a station polls, this is its hot path
+            return cls(_lid(f["lid"]), _flag(f["phone"]), float(f["weight_g"]), _port(f["port"]),
+                       {"top": int(f["top"]), "n": int(f["n"]), "e": int(f["e"]),
+                        "s": int(f["s"]), "w": int(f["w"])})
+        except (KeyError, ValueError):
+            _all(f, _STATUS)        # raises the RigProtocolError that names the bad field
+            raise
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class TrayState(_Dict):
 
     @classmethod
     def from_fields(cls, f: dict[str, str]) -> "TrayState":
-        return cls(*_all(f, (("phone", _flag), ("lid", _lid), ("weight_g", float))))
+        return cls(*_all(f, _TRAY))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ LINGER_S = 0.02
 class ReadTurn:
     def __init__(self, linger_s: float = LINGER_S) -> None:
         self.linger_s = linger_s
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()      # ``with self._lock`` is cheaper than ``with self._cond``
+        self._cond = threading.Condition(self._lock)
         self._host = False          # the requesting side holds the turn
         self._host_wants = False
         self._host_busy = False
@@ -28,7 +29,7 @@ class ReadTurn:
     # ------------------------------------------------------------------ requesting thread
     def host_begin(self, wake: Callable[[], None], timeout: float) -> bool:
         """Take the turn for one request; False (read replies from the queue) if not given in time."""
-        with self._cond:
+        with self._lock:
             if self._host:
                 self._host_busy = True
                 return True
@@ -45,7 +46,7 @@ class ReadTurn:
             return True
 
     def host_end(self) -> None:
-        with self._cond:
+        with self._lock:
             self._host_busy = False
             self._last_end = time.monotonic()
 

@@ -36,6 +36,7 @@ def default_log_dir() -> Path:
 
 
 _PLAIN = re.compile(rb"[\x20-\x5b\x5d-\x7e\n]*\Z")     # printable (no backslash) and LF
+_PLAIN_JOINED = re.compile(rb"[\x1f\x20-\x5b\x5d-\x7e\n]*\Z")   # ... joined by 0x1F
 
 
 def _escape(data: bytes) -> str:
@@ -43,6 +44,17 @@ def _escape(data: bytes) -> str:
         return data.decode("ascii").replace("\n", "\\n")
     text = data.decode("latin-1")
     return text.encode("unicode_escape").decode("ascii")
+
+
+def _escape_all(chunks: list[bytes]) -> list[str]:
+    """``_escape`` of each chunk; a batch of plain chunks in one pass (0x1F, which no plain
+    chunk holds, separates them; a chunk holding one makes the count differ: one by one)."""
+    joined = b"\x1f".join(chunks)
+    if _PLAIN_JOINED.match(joined):
+        texts = joined.decode("ascii").replace("\n", "\\n").split("\x1f")
+        if len(texts) == len(chunks):
+            return texts
+    return [_escape(chunk) for chunk in chunks]
 
 
 class TrafficLog:
@@ -80,12 +92,12 @@ class TrafficLog:
         if now - self._last_flush > FLUSH_S or len(self._queue) > MAX_QUEUED:
             self.flush()
 
-    def _format(self, now: float, direction: str, data: bytes) -> str:
+    def _stamp(self, now: float) -> str:
         second = int(now)
         if second != self._stamp_second:     # strftime once a second, not per line
             self._stamp_second = second
             self._stamp_prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-        return f"{self._stamp_prefix}.{int((now - second) * 1e6):06d}Z {self.port_label} {direction} {_escape(data)}\n"
+        return f"{self._stamp_prefix}.{int((now - second) * 1e6):06d}Z"
 
     def flush(self) -> None:
         """Format and write everything queued, in order, and flush the file."""
@@ -95,10 +107,13 @@ class TrafficLog:
             if self._file.closed:
                 queue.clear()
                 return
+            entries = [queue.popleft() for _ in range(len(queue))]   # others may append meanwhile
+            texts = _escape_all([data for _now, _direction, data in entries])
+            label = self.port_label
             lines: list[str] = []
             size = self._size
-            while queue:
-                line = self._format(*queue.popleft())
+            for (now, direction, _data), text in zip(entries, texts):
+                line = f"{self._stamp(now)} {label} {direction} {text}\n"
                 if size + len(line) > self.max_bytes:
                     self._file.write("".join(lines))
                     lines.clear()

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import threading
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from drivers.rig import open_rig
-from drivers.rig.trafficlog import LOG_NAME, MAX_QUEUED, TrafficLog
+from drivers.rig.trafficlog import LOG_NAME, MAX_QUEUED, TrafficLog, _escape, _escape_all
 
 _LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (\S+) ([<>#]) (.*)\Z")
 
@@ -74,3 +77,11 @@ def test_a_rig_session_logs_every_request_and_its_reply_in_order(tmp_path):
             received = "".join(p for d, p in traffic[index + 1:index + 3] if d == "<")
             assert received.startswith(f"ok N{seq} "), f"no reply logged after {payload!r}"
     assert entries[-1][1:] == ("#", "closed")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=40),
+                          st.text("ok N1 a=b*\n\x1f", max_size=40).map(str.encode)), max_size=12))
+def test_batch_escaping_equals_escaping_each_chunk(chunks):
+    """The one-pass escape of a batch must give exactly what escaping each chunk gives."""
+    assert _escape_all(chunks) == [_escape(chunk) for chunk in chunks]

@@ -25,6 +25,8 @@ class SimDevice:
         self.world = world_for(scenario)
         self.firmware = Firmware(self.world)
         self.faults = faults or FaultPlan()
+        self._delay_s = self.faults.delay_s
+        self._disconnect_after = self.faults.disconnect_after
         self.injector = FaultInjector(self.faults, seed)
         self.fast = timing == "fast"
         self.splitter = LineSplitter()
@@ -47,7 +49,7 @@ class SimDevice:
         """Bytes from the host -> [(seconds to wait first, bytes to send)]."""
         if self.unplugged:
             return []
-        if self.splitter.pending and now - self._last_rx > PARTIAL_LINE_TIMEOUT_S:
+        if now - self._last_rx > PARTIAL_LINE_TIMEOUT_S and self.splitter.pending:
             self.splitter.clear()
         self._last_rx = now
         out: list[tuple[float, bytes]] = []
@@ -63,13 +65,13 @@ class SimDevice:
             replies = [*outcome.lines, *outcome.events] if outcome.events else outcome.lines
             for reply in replies:
                 for chunk in ((reply,) if injector.idle else injector.outgoing(reply)):
-                    if self.faults.delay_s:
+                    if self._delay_s:
                         # Latency on the way, not work: the firmware goes on with the next line.
-                        self._delayed.append((now + busy + self.faults.delay_s, chunk))
+                        self._delayed.append((now + busy + self._delay_s, chunk))
                     else:
                         out.append((busy, chunk))
                         busy = 0.0
-            if self.faults.disconnect_after is not None and self.requests >= self.faults.disconnect_after:
+            if self._disconnect_after is not None and self.requests >= self._disconnect_after:
                 self.unplugged = True
                 break
         return out

@@ -69,7 +69,7 @@ class Firmware:
         if request.seq is not None:
             self.last_seq = request.seq
             self._last_request = request
-            self._last_reply = list(outcome.lines)
+            self._last_reply = outcome.lines      # replayed as a copy; never changed in place
         return outcome
 
     def _execute(self, req: Request) -> Outcome:

@@ -40,9 +40,11 @@ class PtyRig:
 
     def _send(self, data: bytes) -> None:
         try:
-            view = memoryview(data)[os.write(self._master, data):]
-            while view:
-                view = view[os.write(self._master, view):]
+            written = os.write(self._master, data)
+            if written < len(data):
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(self._master, view):]
         except BlockingIOError:
             return    # nobody reads and the buffer is full: bytes are lost, as on a real wire
 
