@@ -97,3 +97,54 @@ def test_station_sim_rig_serves_a_pty_for_other_tools():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_replugged_pty_rig_comes_back_on_a_new_pty_behind_the_same_link(tmp_path):
+    link = tmp_path / "inspection-rig"
+    server = PtyRig("default", "disconnect:3,replug:0.3s", timing="fast", link=link).start()
+    try:
+        first_tty = server.tty_path
+        assert server.path == str(link) and os.readlink(link) == first_tty
+        events = []
+        with open_rig(server.path, reconnect_s=5.0) as rig:
+            rig.on_event(lambda event: events.append(event.name))
+            for _ in range(6):             # the 3rd request pulls the cable; the rest wait for it
+                assert rig.status().weight_g == 143.0
+            assert rig.stats.reconnects == 1
+        # The kernel may hand out the same /dev/pts number again, or another: the link follows.
+        assert server.replugs == 1 and not server.hung_up
+        assert os.readlink(link) == server.tty_path
+        assert events[:2] == ["disconnected", "reconnected"]
+    finally:
+        server.stop()
+    assert not link.exists(), "a stopped rig leaves no link behind"
+
+
+def test_without_replug_the_link_goes_away_with_the_cable(tmp_path):
+    link = tmp_path / "inspection-rig"
+    server = PtyRig("default", "disconnect:2", timing="fast", link=link).start()
+    try:
+        with open_rig(server.path, reconnect_s=0.3) as rig:
+            with pytest.raises(RigDisconnected):
+                for _ in range(3):         # the cable is pulled after ID and one STATUS
+                    rig.status()
+        assert server.hung_up and server.replugs == 0
+        assert not link.exists()
+    finally:
+        server.stop()
+
+
+def test_station_sim_rig_with_replug_prints_a_link_that_follows_the_rig():
+    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
+                             "--faults", "disconnect:2,replug:0.2s", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert info["path"] != info["tty"] and os.readlink(info["path"]) == info["tty"]
+        with open_rig(info["path"], reconnect_s=5.0) as rig:     # ID is request 1
+            for _ in range(3):
+                rig.status()
+            assert rig.stats.reconnects == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
