@@ -5,14 +5,21 @@ Both servers run in their own process (as the rig is its own computer) on a pseu
     back through a pty, with no protocol at all (client: os.write + os.read on the descriptor);
   * rig: ``station sim rig --timing fast`` — the simulated firmware, CRC checks and all — driven
     by the real driver (`open_rig(path).status()`: encode, write, reader thread, decode, typed).
-The echo line has the length of a STATUS reply, so both move the same bytes per round trip.
+  * protocol floor (context, not a goal): a few lines of Python on each side doing only what
+    the protocol cannot skip — frame + CRC a request, wait for it with poll(), check the line
+    (regex, CRC, number), answer a fixed reply, check that and split its fields — with no
+    driver or firmware around it: what any Python driver + Python simulator could at best reach.
+The echo line has the length of a STATUS reply, so all three move the same bytes per round trip.
 Figures: round trips per second, median of several batches; ratio = rig / raw echo.
 """
 
 from __future__ import annotations
 
+import binascii
 import json
 import os
+import re
+import select
 import statistics
 import subprocess
 import sys
@@ -32,6 +39,29 @@ while True:
     if cut:
         os.write(master, pending[:cut]); pending = pending[cut:]
 """
+
+_FLOOR_SERVER = r"""
+import binascii, os, re, select, sys, tty
+master, slave = os.openpty()
+tty.setraw(slave)
+os.set_blocking(master, False)
+sys.stdout.write(os.ttyname(slave) + "\n"); sys.stdout.flush()
+request = re.compile(rb"N(0|[1-9][0-9]{0,4}) ([A-Z][A-Z0-9]*)((?: [\x21-\x29\x2b-\x7e]+)*)\*([0-9A-F]{4})\Z")
+fields = b" lid=closed phone=1 weight_g=143.0 port=off top=0 n=0 e=0 s=0 w=0"
+poller = select.poll()
+poller.register(master, select.POLLIN)
+while True:
+    if not poller.poll(20.0):
+        continue
+    line = os.read(master, 4096)[:-1]
+    match = request.match(line)
+    if match and int(match[4], 16) == binascii.crc_hqx(line[:-5], 0xFFFF):
+        body = b"ok N%d%s" % (int(match[1]), fields)
+        os.write(master, body + b"*%04X\n" % binascii.crc_hqx(body, 0xFFFF))
+"""
+
+_OK_LINE = re.compile(
+    rb"ok N(0|[1-9][0-9]{0,4})((?: [a-z][a-z0-9_]*=[\x21-\x29\x2b-\x3c\x3e-\x7e]+)*)\*([0-9A-F]{4})\Z")
 
 ECHO_LINE = b"ok N101 lid=closed phone=1 weight_g=143.0 port=off top=0 n=0 e=0 s=0 w=0*1234\n"
 
@@ -68,11 +98,34 @@ def _raw_echo_batch(fd: int, count: int, cpu: dict | None = None, echo_pid: int 
     return count / wall
 
 
-def _open_raw(path: str) -> int:
+def _floor_batch(fd: int, count: int, cpu: dict | None = None, floor_pid: int = 0) -> float:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    start, cpu_start, floor_start = time.perf_counter(), time.process_time(), _proc_cpu_s(floor_pid)
+    for seq in range(count):
+        body = b"N%d STATUS" % seq
+        os.write(fd, body + b"*%04X\n" % binascii.crc_hqx(body, 0xFFFF))
+        if not poller.poll(1000.0):
+            raise RuntimeError("the protocol-floor server did not answer")
+        line = os.read(fd, 4096)[:-1]
+        match = _OK_LINE.match(line)
+        if not (match and int(match[3], 16) == binascii.crc_hqx(line[:-5], 0xFFFF)
+                and int(match[1]) == seq):
+            raise RuntimeError(f"the protocol-floor server sent {line!r}")
+        flat = match[2][1:].decode("ascii").replace("=", " ").split(" ")
+        dict(zip(flat[::2], flat[1::2]))
+    wall = time.perf_counter() - start
+    if cpu is not None:
+        cpu["floor_client"].append((time.process_time() - cpu_start) / count)
+        cpu["floor_server"].append((_proc_cpu_s(floor_pid) - floor_start) / count)
+    return count / wall
+
+
+def _open_raw(path: str, blocking: bool = True) -> int:
     import termios
     import tty
 
-    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY | (0 if blocking else os.O_NONBLOCK))
     tty.setraw(fd)
     termios.tcflush(fd, termios.TCIOFLUSH)
     return fd
@@ -104,25 +157,32 @@ def run(quick: bool) -> dict:
 
     batches, count = (3, 200) if quick else (7, 1500)
     echo_proc, echo_path = _start([sys.executable, "-c", _ECHO_SERVER])
+    floor_proc, floor_path = _start([sys.executable, "-c", _FLOOR_SERVER])
     rig_proc, rig_path = _start([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
                                  "--faults", "", "--json"])
     try:
         fd = _open_raw(echo_path)
+        floor_fd = _open_raw(floor_path, blocking=False)
         try:
             with open_rig(rig_path) as rig:
                 cpu: dict[str, list[float]] = {"driver": [], "sim": []}
-                _raw_echo_batch(fd, max(10, count // 10))     # warm-up both
+                _raw_echo_batch(fd, max(10, count // 10))     # warm-up all three
+                _floor_batch(floor_fd, max(10, count // 10))
                 _rig_batch(rig, max(10, count // 10), cpu, rig_proc.pid)
-                cpu = {"driver": [], "sim": [], "echo_client": [], "echo_server": []}
-                raw_rates, rig_rates = [], []
+                cpu = {"driver": [], "sim": [], "echo_client": [], "echo_server": [],
+                       "floor_client": [], "floor_server": []}
+                raw_rates, rig_rates, floor_rates = [], [], []
                 for _ in range(batches):
                     raw_rates.append(_raw_echo_batch(fd, count, cpu, echo_proc.pid))
                     rig_rates.append(_rig_batch(rig, count, cpu, rig_proc.pid))
+                    floor_rates.append(_floor_batch(floor_fd, count, cpu, floor_proc.pid))
                 stats = rig.stats.to_dict()
         finally:
             os.close(fd)
+            os.close(floor_fd)
     finally:
         _stop(echo_proc)
+        _stop(floor_proc)
         _stop(rig_proc)
     raw, rig_rate = statistics.median(raw_rates), statistics.median(rig_rates)
     return {
@@ -138,5 +198,10 @@ def run(quick: bool) -> dict:
         "sim_cpu_us_per_round_trip": round(statistics.median(cpu["sim"]) * 1e6, 1),
         "raw_echo_client_cpu_us_per_round_trip": round(statistics.median(cpu["echo_client"]) * 1e6, 1),
         "raw_echo_server_cpu_us_per_round_trip": round(statistics.median(cpu["echo_server"]) * 1e6, 1),
+        # The same round trip with nothing but the protocol's unavoidable checks, in Python.
+        "protocol_floor_per_s": round(statistics.median(floor_rates), 1),
+        "protocol_floor_ratio": round(statistics.median(floor_rates) / raw, 3),
+        "protocol_floor_client_cpu_us_per_round_trip": round(statistics.median(cpu["floor_client"]) * 1e6, 1),
+        "protocol_floor_server_cpu_us_per_round_trip": round(statistics.median(cpu["floor_server"]) * 1e6, 1),
         "command": "STATUS (typed driver call) vs same-length raw line echo",
     }

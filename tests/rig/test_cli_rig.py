@@ -67,3 +67,5 @@ def test_bench_rig_reports_the_contract_keys():
     assert result["round_trips_per_s"] > 0 and result["raw_echo_per_s"] > 0
     assert result["ratio"] == round(result["round_trips_per_s"] / result["raw_echo_per_s"], 3)
     assert result["resends"] == 0
+    assert result["protocol_floor_per_s"] > 0
+    assert result["protocol_floor_ratio"] == round(result["protocol_floor_per_s"] / result["raw_echo_per_s"], 3)
