@@ -3,6 +3,9 @@
 `open_camera(url)` accepts an index (``"0"``), a device path (``/dev/video2``), a video file, an
 image folder, or ``sim://SCENARIO`` (the rendered twin of the rig's camera). Every source has
 ``read()`` (full-resolution BGR uint8 frame), ``preview()`` (long side 1920 px) and ``close()``.
+The simulator also has ``grab()``: expose now (latch the world's state), ``.retrieve()`` the frame
+later — so its rendering can overlap the rig's next light settle, as a real camera's readout and
+decoding would.
 """
 
 from __future__ import annotations

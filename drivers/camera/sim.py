@@ -93,13 +93,22 @@ class SimCamera:
 
     def read(self) -> np.ndarray:
         """A full-resolution (12 MP) frame of the rig right now."""
-        return self._render(self.camera)
+        return self.grab().retrieve()
+
+    def grab(self) -> "GrabbedFrame":
+        """Expose a full-resolution frame now; develop (render) it later with `.retrieve()`.
+
+        Like OpenCV's grab/retrieve split: the exposure latches what the rig shows at this moment
+        (lights, screen, pose, the frame's noise and exposure drift), so the world may change
+        right after — the station sets the next light while this frame is still being rendered.
+        """
+        return self._grab(self.camera)
 
     def preview(self) -> np.ndarray:
         """A 1920-line preview frame (rendered directly at that size)."""
         w, h = self.camera.size
         size = PREVIEW_SIZE if h >= w else PREVIEW_SIZE[::-1]
-        return self._render(self.camera.scaled(size))
+        return self._grab(self.camera.scaled(size)).retrieve()
 
     def close(self) -> None:
         self._closed = True
@@ -110,7 +119,7 @@ class SimCamera:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _render(self, cam: optics.CameraModel) -> np.ndarray:
+    def _grab(self, cam: optics.CameraModel) -> "GrabbedFrame":
         if self._closed:
             raise CameraError(f"camera {self.url} is closed", "open it again with open_camera(url)")
         with self._lock:
@@ -121,7 +130,26 @@ class SimCamera:
         with self.world.lock:
             lights = dict(self.world.lights)
             screen, pose, present = self.world.screen, self.world.pose, self.world.phone_present
-        return render_world_frame(self.world.scenario, cam, screen, pose, present, lights, rng, self.seed)
+        return GrabbedFrame(self.world.scenario, cam, screen, pose, present, lights, rng, self.seed)
+
+
+class GrabbedFrame:
+    """One exposure of the simulated world: the state it saw, rendered on `retrieve()` (once)."""
+
+    def __init__(self, scenario: Scenario, cam: optics.CameraModel, screen: str | None, pose: str,
+                 present: bool, lights: dict, rng: np.random.Generator, seed: int) -> None:
+        self.state = {"screen": screen, "pose": pose, "present": present, "lights": dict(lights)}
+        self._args = (scenario, cam, screen, pose, present, lights, rng, seed)
+        self._frame: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def retrieve(self) -> np.ndarray:
+        """The frame (BGR uint8) of the state at exposure time; rendered on the first call."""
+        with self._lock:
+            if self._frame is None:
+                self._frame = render_world_frame(*self._args)
+                self._args = None          # type: ignore[assignment]  (free the generator)
+            return self._frame
 
 
 def render_world_frame(scenario: Scenario, cam: optics.CameraModel, screen: str | None, pose: str,

@@ -1,5 +1,9 @@
 """Camera capture for the inspection: put the phone in the right pose and light, take a frame,
 and save it as evidence (PNG or JPEG + SHA-256) on a worker thread so the next capture can start at once.
+
+`capture_later` exposes a frame now and develops it on the inspection's frame thread (a camera with
+`grab()`/`.retrieve()`: the simulator renders there), so the rig settles the next light while the
+last frame is still being rendered; a camera without `grab()` is read at once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from station.inspection.machine import StepContext
+from station.inspection.futures import done_future, then_submit
 from station.inspection.png import encode_png
 
 ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
@@ -38,12 +43,41 @@ def ensure_pose(ctx: StepContext, face: str) -> None:
 
 
 def capture(ctx: StepContext) -> Any:
+    """A frame now (for a step that must look at it before going on, e.g. the *#06# screen)."""
     ctx.check()
     started = time.perf_counter()
     frame = ctx.devices.camera.read()
     ctx.inspection.add_timing("camera_s", time.perf_counter() - started)
     ctx.inspection.add_timing("frames", 1)
     return frame
+
+
+def capture_later(ctx: StepContext) -> Future:
+    """Expose a frame of the rig as it is now; a Future of the frame, developed off this thread.
+
+    The exposure (what the frame shows) is taken here, before the caller changes lights or pose.
+    """
+    ctx.check()
+    inspection = ctx.inspection
+    started = time.perf_counter()
+    camera = ctx.devices.camera
+    grab = getattr(camera, "grab", None)
+    if grab is None:                        # a plain frame source: read now, nothing to develop
+        frame = camera.read()
+        inspection.add_timing("camera_s", time.perf_counter() - started)
+        inspection.add_timing("frames", 1)
+        return done_future(frame)
+    grabbed = grab()
+    inspection.add_timing("camera_s", time.perf_counter() - started)
+    inspection.add_timing("frames", 1)
+
+    def develop() -> Any:
+        begun = time.perf_counter()
+        frame = grabbed.retrieve()
+        inspection.add_timing("render_s", time.perf_counter() - begun)
+        return frame
+
+    return inspection.frame_executor.submit(develop)
 
 
 def _encode(frame: Any, fmt: str) -> bytes:
@@ -80,9 +114,10 @@ class EvidenceWriter:
         return f"{name}.{self.fmt}"
 
     def save(self, name: str, frame: Any) -> Future:
+        """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`)."""
         path = self.folder / self.file_name(name)
 
-        def write() -> str:
+        def write(frame: Any) -> str:
             started = time.perf_counter()
             data = _encode(frame, self.fmt)
             self.ctx.inspection.add_timing("encode_s", time.perf_counter() - started)
@@ -91,7 +126,10 @@ class EvidenceWriter:
             self.ctx.record.add_evidence(f"{self.prefix}/{name}", digest, str(path))
             return path.name
 
-        future = self.ctx.executor.submit(write)
+        if isinstance(frame, Future):      # encoded once developed, no worker waits for it
+            future = then_submit([frame], self.ctx.executor, write)
+        else:
+            future = self.ctx.executor.submit(write, frame)
         with self._lock:
             self._futures.append(future)
         self.ctx.inspection.pending_writes.append(future)   # the report waits for every hash

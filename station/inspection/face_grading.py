@@ -15,6 +15,8 @@ import time
 from concurrent.futures import Executor, Future
 from typing import Any, Callable
 
+from station.inspection.futures import done_future, then_submit
+
 FACE_ORDER = ("back", "front", "left", "right", "top", "bottom")
 
 
@@ -38,7 +40,16 @@ class FaceByFaceGrader:
         return cls(executor, mm_per_px, grade_face, result, on_time)
 
     def submit(self, face: str, frames_by_light: dict[str, Any]) -> None:
-        self.futures[face] = self.executor.submit(self._grade_face, face, dict(frames_by_light))
+        """Grade a face's frames (images, or Futures of them from `capture_later`: then the
+        face is graded once all its frames are developed, with no worker waiting for them)."""
+        lights = list(frames_by_light)
+        frames = [frames_by_light[light] for light in lights]
+        if any(isinstance(f, Future) for f in frames):
+            inputs = [f if isinstance(f, Future) else done_future(f) for f in frames]
+            self.futures[face] = then_submit(
+                inputs, self.executor, lambda *developed: self._grade_face(face, dict(zip(lights, developed))))
+        else:
+            self.futures[face] = self.executor.submit(self._grade_face, face, dict(frames_by_light))
 
     def _grade_face(self, face: str, frames_by_light: dict[str, Any]) -> list[dict]:
         started = time.perf_counter()

@@ -171,6 +171,9 @@ class Inspection:
         self._tray_problem: str | None = None
         self.executor = ThreadPoolExecutor(max_workers=self.options.grading_workers,
                                            thread_name_prefix="grading")
+        # Develops grabbed frames in capture order (capture.capture_later); one thread bounds the
+        # frames in flight and keeps a 12 MP render from competing with itself.
+        self.frame_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frames")
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pending_writes: list[Any] = []        # Futures of evidence files still being written
@@ -344,6 +347,8 @@ class Inspection:
         finally:
             # Grades still being computed are measurements too: let them land in the record,
             # unless the operator cancelled.
+            # Frames first: a developed frame hands its encoding and grading to the executor.
+            self.frame_executor.shutdown(wait=True, cancel_futures=self.state == State.CANCELLED)
             self.executor.shutdown(wait=True, cancel_futures=self.state == State.CANCELLED)
         self.bus.emit("finished", None, inspection_id=self.record.id, state=self.state.value,
                       overall=(self.record.results.get("overall") or {}).get("grade"),

@@ -2,7 +2,9 @@
 
 Grading runs on the worker pool while the next captures go on (the verdict step collects the
 grades), so the wall time of an inspection is close to the rig's own settle/exposure time.
-Frames are evidence: each is saved as PNG with its SHA-256 in the inspection record.
+Screen and body frames are exposed here and developed on the frame thread (`capture_later`):
+the rig settles the next light while the last frame is rendered, encoded and graded.
+Frames are evidence: each is saved (PNG, body photos JPEG) with its SHA-256 in the inspection record.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from station.errors import HardwareError
-from station.inspection.capture import EvidenceWriter, capture, ensure_pose, set_lights
+from station.inspection.capture import EvidenceWriter, capture, capture_later, ensure_pose, set_lights
 from station.inspection.devices import import_part
 from station.inspection.face_grading import FaceByFaceGrader
+from station.inspection.futures import then_submit
 from station.inspection.machine import StepContext
 
 FACES = ("front", "back", "left", "right", "top", "bottom")   # front first: it is already up
@@ -90,7 +93,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
         show_pattern(phone.shell, ctx.options.pattern_base_url, name)   # wakes the screen, opens the page
         # Lit patterns under a dim top light (outline visible), "off" under raking light.
         set_lights(ctx, **lights_for(name))
-        shots[name] = capture(ctx)
+        shots[name] = capture_later(ctx)
         writer.save(name, shots[name])
         ctx.progress((i + 1) / len(names), pattern=name)
     manifest = {"format": "frameset/1", "display": display,
@@ -100,7 +103,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     writer.write_manifest_when_saved(manifest)
     ctx.record.put_result("screen_frameset", str(writer.folder))
     size = (display["width"], display["height"])
-    _grade_later(ctx, "screen", lambda: grade_screen(shots, display=size))
+    _grade_later(ctx, "screen", lambda frames: grade_screen(frames, display=size), frames=shots)
     return {"frames": len(names)}
 
 
@@ -121,7 +124,7 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
         for light in FACE_LIGHTS[face]:
             set_lights(ctx, **{light: 100})
             name = f"{face}_{light}"
-            shots[light] = capture(ctx)
+            shots[light] = capture_later(ctx)
             writer.save(name, shots[light])
             frames[face][light] = writer.file_name(name)
             done += 1
@@ -131,12 +134,14 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
     set_lights(ctx)
     ensure_pose(ctx, "front")                      # leave the phone as it came in
     manifest = {"format": "frameset/1", "scale": {"mm_per_px": mm_per_px}, "frames": frames}
-    folder = writer.write_manifest(manifest)
+    # Written once the last frames are developed and stored; the verdict step waits for it.
+    saved = writer.write_manifest_when_saved(manifest)
+    folder = writer.folder
     ctx.record.put_result("cosmetic_frameset", str(folder))
     if by_face is not None:
         _publish_when_done(ctx, "cosmetic", by_face.combined())
     else:
-        _grade_later(ctx, "cosmetic", lambda: grade_cosmetic(str(folder)))
+        _grade_later(ctx, "cosmetic", lambda _saved: grade_cosmetic(str(folder)), frames={"manifest": saved})
     return {"frames": total}
 
 
@@ -179,17 +184,19 @@ def _publish(ctx: StepContext, part: str, result: Any) -> dict[str, Any]:
     return out
 
 
-def _grade_later(ctx: StepContext, part: str, grade) -> Future:
-    """Grade on the worker pool; the result lands in the record and on the bus when ready."""
+def _grade_later(ctx: StepContext, part: str, grade, frames: dict[str, Future]) -> Future:
+    """`grade(frames)` on the worker pool once every frame Future is done (no worker waits for
+    them); the result lands in the record and on the bus when ready."""
     inspection = ctx.inspection
+    names = list(frames)
 
-    def run() -> dict[str, Any]:
+    def run(*developed: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        result = grade()
+        result = grade(dict(zip(names, developed)))
         inspection.add_timing("grade_s", time.perf_counter() - started)
         return _publish(ctx, part, result)
 
-    future = ctx.executor.submit(run)
+    future = then_submit([frames[name] for name in names], ctx.executor, run)
     inspection.pending_grades[part] = future
     return future
 
