@@ -42,7 +42,9 @@ def run(args) -> int:
         link = args.link
         if link is None and plan.replug_s is not None:     # a re-plugged rig gets a new pty
             link = subdir("run") / f"sim-rig-{os.getpid()}"
-        server = PtyRig(args.scenario, plan, args.timing, args.seed, link=link)
+        server = PtyRig(args.scenario, plan, args.timing, args.seed, link=link,
+                        on_cable=lambda news: print(f"simulated rig: {news}", file=sys.stderr,
+                                                    flush=True))
     except ValueError as exc:
         raise BadInput(str(exc), "see `station sim rig --help` for the fault syntax") from exc
     if args.json:
@@ -62,6 +64,4 @@ def run(args) -> int:
         pass
     finally:
         server.stop()
-    if server.hung_up:
-        print("simulated rig: cable pulled by the disconnect fault; stopped", file=sys.stderr)
     return 0

@@ -20,6 +20,7 @@ import select
 import threading
 import time
 import tty
+from typing import Callable
 
 from drivers.rig.sim.device import SimDevice
 from drivers.rig.sim.faults import FaultPlan
@@ -29,7 +30,8 @@ EVENT_POLL_S = 0.02
 
 class PtyRig:
     def __init__(self, scenario: str | None = None, faults: str | FaultPlan | None = None,
-                 timing: str = "real", seed: int = 0, link: str | os.PathLike | None = None) -> None:
+                 timing: str = "real", seed: int = 0, link: str | os.PathLike | None = None,
+                 on_cable: Callable[[str], None] | None = None) -> None:
         if not isinstance(faults, FaultPlan):
             from drivers.scenario import load_scenario
 
@@ -37,6 +39,7 @@ class PtyRig:
         self._scenario, self._timing, self._seed = scenario, timing, seed
         self.device = SimDevice(scenario, faults, timing, seed)
         self.link = os.fspath(link) if link is not None else None
+        self._on_cable = on_cable or (lambda message: None)     # "pulled" / "plugged back" news
         self._master: int | None = None
         self._slave: int | None = None
         self.tty_path = ""
@@ -87,7 +90,11 @@ class PtyRig:
             self.hung_up = True
             self._unplug()
             plan = self.device.faults
-            if plan.replug_s is None or self._stop.wait(plan.replug_s):
+            if plan.replug_s is None:
+                self._on_cable("cable pulled by the disconnect fault; no replug fault, so it stays out")
+                break
+            self._on_cable(f"cable pulled by the disconnect fault; back in {plan.replug_s:g} s")
+            if self._stop.wait(plan.replug_s):
                 break
             # Plugged back in: the rig has rebooted (its firmware state is fresh).
             self.device = SimDevice(self._scenario, plan.without_disconnect(), self._timing,
@@ -95,6 +102,7 @@ class PtyRig:
             self._plug_in()
             self.hung_up = False
             self.replugs += 1
+            self._on_cable(f"cable plugged back in: rebooted rig on {self.tty_path}")
         self._unplug()
 
     def _serve_plugged_in(self) -> None:
