@@ -106,3 +106,23 @@ def test_emission_gain_is_cached_per_camera_geometry_not_exposure():
     g2 = optics._emission_gain(replace(cam, gain=1.0, rotation_deg=3.0), 1.5, roi)
     assert g1.shape == (200, 100, 3) and not g1.flags.writeable
     assert not np.array_equal(g1, g2)      # the moiré follows the phone's rotation
+
+
+def test_a_grabbed_frame_shows_the_world_at_exposure_even_when_developed_later():
+    from drivers.camera.sim import SimCamera
+    from drivers.simworld import SimWorld
+
+    scenario = load_scenario("default")
+    world = SimWorld(scenario=scenario)
+    world.screen, world.lights = "red", {**OFF, "top": 10}
+    cam = SimCamera("sim://default?size=600x800", world=world)
+    grabbed = cam.grab()
+    world.screen, world.lights = "white", {**OFF, "n": 100}       # the rig moves on at once
+    world.set_pose("back")
+    late = grabbed.retrieve()
+    assert grabbed.retrieve() is late                                   # developed once
+    same_moment = SimWorld(scenario=scenario)
+    same_moment.screen, same_moment.lights = "red", {**OFF, "top": 10}
+    now = SimCamera("sim://default?size=600x800", world=same_moment).read()   # first frame, same seed
+    assert np.array_equal(late, now)
+    assert grabbed.state == {"screen": "red", "pose": "front", "present": True, "lights": {**OFF, "top": 10}}

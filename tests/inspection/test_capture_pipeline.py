@@ -1,0 +1,94 @@
+"""Frames exposed now and developed on the frame thread: every frame still becomes hashed
+evidence, grading runs on exactly the frames captured, and the chaining helper passes failures on
+instead of running work on missing frames."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from drivers.simworld import reset_worlds, world_for
+from station.inspection.events import EventBus
+from station.inspection.futures import done_future, then_submit
+from station.inspection.machine import InspectionOptions, State
+from station.inspection.operator import SimulatedOperator
+from station.inspection.steps import STEP_SPECS, build_inspection
+
+SPECS = {spec.name: spec for spec in STEP_SPECS}
+
+
+@pytest.fixture
+def pool():
+    executor = ThreadPoolExecutor(max_workers=2)
+    yield executor
+    executor.shutdown(wait=True)
+
+
+def test_then_submit_runs_once_all_inputs_are_done_with_their_results_in_order(pool):
+    first, second = Future(), Future()
+    out = then_submit([first, second], pool, lambda a, b: f"{a}+{b}")
+    second.set_result("b")
+    assert not out.done()                  # still waiting for `first`
+    first.set_result("a")
+    assert out.result(timeout=5) == "a+b"
+
+
+def test_then_submit_passes_a_failed_input_on_without_running(pool):
+    ran = threading.Event()
+    bad = Future()
+    out = then_submit([done_future(1), bad], pool, lambda *_: ran.set())
+    bad.set_exception(OSError("camera unplugged"))
+    with pytest.raises(OSError, match="camera unplugged"):
+        out.result(timeout=5)
+    assert not ran.is_set()
+
+
+def test_then_submit_fails_cleanly_when_the_pool_is_gone():
+    executor = ThreadPoolExecutor(max_workers=1)
+    executor.shutdown()
+    with pytest.raises(RuntimeError):
+        then_submit([done_future(1)], executor, lambda x: x).result(timeout=5)
+
+
+def test_then_submit_with_no_inputs_runs_at_once(pool):
+    assert then_submit([], pool, lambda: 42).result(timeout=5) == 42
+
+
+@pytest.fixture
+def fresh_world():
+    reset_worlds()
+    yield
+    reset_worlds()
+
+
+def test_screen_and_body_frames_all_become_hashed_evidence_and_the_screen_grade_is_the_stored_frames(fresh_world):
+    bus = EventBus()
+    world = world_for("default")
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default",
+                                  "sim://default", SimulatedOperator(world), bus=bus,
+                                  options=InspectionOptions())
+    inspection.steps = [SPECS[n] for n in ("connect_rig", "phone_placed", "identify", "imei", "battery",
+                                           "screen", "cosmetic", "verdict")]
+    try:
+        inspection.run()
+    finally:
+        inspection.devices.close()
+    assert inspection.state == State.COMPLETED, inspection.error
+    record = inspection.record
+    names = {e["name"] for e in record.evidence}
+    assert {f"screen/{p}" for p in ("white", "black", "red", "green", "blue", "gray", "off")} <= names
+    assert sum(1 for n in names if n.startswith("cosmetic/")) == 30
+    for item in record.evidence:               # what the report will sign is what is on disk
+        assert hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest() == item["sha256"]
+    assert inspection.timings["frames"] >= 38 and inspection.timings["render_s"] > 0
+    # Graded in memory while capturing; the lossless PNGs on disk give the very same grade.
+    from station.grading.screen import grade_screen_frameset
+
+    again = grade_screen_frameset(record.results["screen_frameset"])
+    assert again["grade"] == record.results["screen"]["grade"]
+    assert len(again["defects"]) == len(record.results["screen"]["defects"])
+    assert (Path(record.results["cosmetic_frameset"]) / "manifest.json").exists()
