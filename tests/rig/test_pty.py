@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import tty
 
@@ -148,3 +149,27 @@ def test_station_sim_rig_with_replug_prints_a_link_that_follows_the_rig():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_thread():
+    """The requester reads its own replies: a chunk may hold a duplicate, garbage or an event
+    besides its reply; leftovers must count as stale, never answer the next request."""
+    from drivers.simworld import world_for
+
+    server = PtyRig("default", "duplicate:0.3,garbage:0.1", timing="fast", seed=3).start()
+    lid_opened = threading.Event()
+    try:
+        with open_rig(server.path) as rig:
+            rig.on_event(lambda event: lid_opened.set() if event.name == "lid_opened" else None)
+            for level in range(0, 101, 4):
+                assert rig.lights(n=level)["n"] == level          # each reply is its own
+                assert rig.status().lights["n"] == level
+                if level == 48:
+                    world = world_for("default")
+                    with world.lock:
+                        world.lid_closed = False
+            assert rig.status().lid_closed is False
+            assert rig.stats.stale_replies > 0                    # duplicates were seen
+            assert lid_opened.wait(5.0), "the lid event was lost among the replies"
+    finally:
+        server.stop()
