@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +80,8 @@ class FaceLayers:
     scratches: list[tuple[tuple[slice, slice], np.ndarray, tuple[float, float], float]] = field(
         default_factory=list)        # (where, profile, direction, fraction shown under top light)
     slopes: tuple[np.ndarray, np.ndarray] | None = None
-    views: dict = field(default_factory=dict)   # (face, seed) -> _FaceView, see _face_view
+    color: tuple[float, float, float] = (0.0, 0.0, 0.0)   # BGR of the material; albedo = color x a grey scale
+    views: dict = field(default_factory=dict)   # ("basis", face, seed) -> body_compose.FaceBasis
 
 
 def face_size_mm(body: dict[str, Any], face: str) -> tuple[float, float]:
@@ -270,7 +272,7 @@ def face_layers(scenario, face: str, *, mm_per_px: float = 0.05, seed: int = 0) 
     elif face not in ("back",):
         color = 0.7 * color + 0.3 * np.array([150.0, 150.0, 150.0], dtype=np.float32)   # metal frame
     layers = FaceLayers(
-        mm_per_px=mm_per_px, size_mm=size,
+        mm_per_px=mm_per_px, size_mm=size, color=tuple(float(c) for c in color),
         alpha=_rounded_rect_alpha(shape, mm_per_px, size, radius),
         albedo=np.broadcast_to(color, shape + (3,)).astype(np.float32),
         height=np.zeros(shape, np.float32), iso=np.zeros(shape, np.float32),
@@ -427,72 +429,39 @@ def _noise_bank(frame: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
 
 
-@dataclass(frozen=True)
-class _FaceView:
-    """Where a face lands in the frame for one pose (face + seed): the same under every light."""
+def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
+    """One camera frame (BGR uint8) of prepared face layers under `light`.
 
-    hom: np.ndarray
-    theta: float
-    frame: tuple[int, int]
-    box: tuple[int, int, int, int]          # x0, y0, x1, y1 of the face's bounding box in the frame
-    shift: np.ndarray                       # face px -> box px
-    inv_alpha: np.ndarray                   # 1 - warped outline, (h, w, 3) float32, read-only
-    vignette: np.ndarray                    # the frame's vignetting over the box, (h, w, 3), read-only
+    Composed in the frame from the face's warped basis planes (`body_compose`): the five lights
+    of a face share the warping, so a frame costs a weighted sum, a clip and the blend."""
+    if light not in LIGHTS:
+        raise ValueError(f"unknown light {light!r}; lights are {', '.join(LIGHTS)}")
+    from drivers.camera.body_compose import compose_face_frame
+
+    return compose_face_frame(layers, face, light, seed)
 
 
-def _face_view(layers: FaceLayers, face: str, seed: int) -> _FaceView:
-    """The pose's placement and warped outline, cached on the layers (they are per face + seed):
-    the five lights of a face share them, so only the shading is warped per frame."""
-    key = (face, seed)
-    view = layers.views.get(key)
-    if view is not None:
-        return view
+def render_reference(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
+    """The same frame computed in the straightforward order — shade the face, clip, warp, blend —
+    at ~2x the cost; tests hold the composed frames to it."""
     hom, theta, frame = _placement(layers, face, seed)
+    rng = np.random.default_rng([seed, FACES.index(face), LIGHTS.index(light), 13])
+    shaded = _shade(layers, light, theta)
+    shaded *= layers.alpha[..., None]
+    shaded += np.float32(BLACK_LEVEL) * layers.alpha[..., None]   # sensors read black a little above 0
+    np.clip(shaded, 0, 255, out=shaded)
+    out, vignette = _background(frame, light)
     hh, ww = layers.alpha.shape
     corners = cv2.perspectiveTransform(np.array([[[0, 0], [ww, 0], [ww, hh], [0, hh]]], np.float32), hom)[0]
     x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
     x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, frame)
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64) @ hom
-    alpha = cv2.warpPerspective(layers.alpha, shift, **_warp_args(x0, y0, x1, y1))
-    # Three-channel copies: OpenCV multiplies same-shaped arrays ~3x faster than numpy broadcasts
-    # a (h, w, 1) factor over BGR (values are the same products).
-    inv_alpha = cv2.merge([1.0 - alpha] * 3)
-    vignette = cv2.merge([np.ascontiguousarray(_vignette_full(frame)[y0:y1, x0:x1])] * 3)
-    for a in (inv_alpha, vignette):
-        a.setflags(write=False)
-    view = _FaceView(hom, theta, frame, (int(x0), int(y0), int(x1), int(y1)), shift, inv_alpha, vignette)
-    layers.views[key] = view
-    return view
-
-
-def _warp_args(x0, y0, x1, y1) -> dict:
-    return dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
+    warp = dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-
-
-def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
-    """One camera frame (BGR uint8) of prepared face layers under `light`."""
-    if light not in LIGHTS:
-        raise ValueError(f"unknown light {light!r}; lights are {', '.join(LIGHTS)}")
-    view = _face_view(layers, face, seed)
-    frame = view.frame
-    rng = np.random.default_rng([seed, FACES.index(face), LIGHTS.index(light), 13])
-    shaded = _shade(layers, light, view.theta)
-    alpha = layers.alpha[..., None]
-    shaded *= alpha
-    shaded += np.float32(BLACK_LEVEL) * alpha   # sensors read black a little above 0
-    np.clip(shaded, 0, 255, out=shaded)
-    out, _ = _background(frame, light)
-    # Only the face's bounding box needs blending; the rest of the frame is the cached tray.
-    # In place, no 12 MP temporaries: tray * (1 - alpha) + face * vignetting, rounded.
-    x0, y0, x1, y1 = view.box
-    face_img = cv2.warpPerspective(shaded, view.shift, **_warp_args(x0, y0, x1, y1))
-    cv2.multiply(face_img, view.vignette, dst=face_img)
-    region = out[y0:y1, x0:x1]
-    blend = region.astype(np.float32)
-    cv2.multiply(blend, view.inv_alpha, dst=blend)
-    cv2.add(blend, face_img, dst=blend)
-    _round_into(region, blend)
+    face_img = cv2.warpPerspective(shaded, shift, **warp)
+    alpha = cv2.warpPerspective(layers.alpha, shift, **warp)[..., None]
+    blend = out[y0:y1, x0:x1].astype(np.float32) * (1.0 - alpha) + face_img * vignette[y0:y1, x0:x1, None]
+    _round_into(out[y0:y1, x0:x1], blend)
     pos, neg = _noise_bank(frame)
     dx, dy = (int(v) for v in rng.integers(0, NOISE_PAD, 2))
     w, h = frame
@@ -515,19 +484,22 @@ def render_face(scenario, face: str, light: str, *, mm_per_px: float = 0.05, see
     return render_with_layers(_layers_for(scenario, face, mm_per_px, seed), face, light, seed=seed)
 
 
-_last_layers: tuple = (None, None, None, None, None)
+_recent_layers: list[tuple] = []          # (scenario, face, mm_per_px, seed, layers), newest last
+_RECENT_LAYERS = 2                        # the face being shot and the one before (frames develop
+_layers_lock = threading.Lock()           # on two threads, so a face change overlaps)
 
 
 def _layers_for(scenario, face: str, mm_per_px: float, seed: int) -> FaceLayers:
     """The face's layers, reused while the same scenario object's face is shot under each light
     (the camera simulator photographs one face five times in a row). Rendering only reads them."""
-    global _last_layers
-    last = _last_layers
-    if last[0] is scenario and last[1:4] == (face, mm_per_px, seed):
-        return last[4]
-    layers = face_layers(scenario, face, mm_per_px=mm_per_px, seed=seed)
-    _last_layers = (scenario, face, mm_per_px, seed, layers)
-    return layers
+    with _layers_lock:
+        for entry in _recent_layers:
+            if entry[0] is scenario and entry[1:4] == (face, mm_per_px, seed):
+                return entry[4]
+        layers = face_layers(scenario, face, mm_per_px=mm_per_px, seed=seed)
+        _recent_layers.append((scenario, face, mm_per_px, seed, layers))
+        del _recent_layers[:-_RECENT_LAYERS]
+        return layers
 
 
 def render_face_set(scenario, face: str, lights=LIGHTS, *, mm_per_px: float = 0.05,
