@@ -256,13 +256,51 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
                     tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))), key_display)
     key_lights = tuple(int(lights.get(k, 0)) for k in ("top", "n", "e", "s", "w"))
     roi, lit = _lit_scene(replace(cam, gain=1.0), key_body, key_lights)
-    radiance = lit * np.float32(cam.gain)
-    if body is not None and emission is not None:
+    if roi is None:                       # the empty tray: blurred and exposed whole
+        return expose(cam, lit * np.float32(cam.gain), rng, vignetted=True)
+    # Only the body's box holds detail (emission, cracks, blur); the rest of the frame is the
+    # cached lit tray times the exposure, formed band by band inside the noise pass.
+    x0, y0, x1, y1 = roi
+    local = lit[y0:y1, x0:x1] * np.float32(cam.gain)
+    if emission is not None:
         hd = display_to_camera(cam, scene["display"], (bw, bh))
-        _add_emission(cam, radiance, emission, hd, scene["display"])
-    if body is not None and crack is not None and crack.any():
-        _add_crack_scatter(cam, radiance, crack, scene["display"], (bw, bh), lights)
-    return expose(cam, radiance, rng, blur_roi=roi, vignetted=True)
+        _add_emission(cam, local, emission, hd, scene["display"], origin=(x0, y0))
+    if crack is not None and crack.any():
+        _add_crack_scatter(cam, local, crack, scene["display"], (bw, bh), lights, origin=(x0, y0))
+    if cam.blur_sigma > 0:
+        local = cv2.GaussianBlur(local, (0, 0), cam.blur_sigma)
+    return _noisy_uint8_banded(cam, lit, local, roi, int(rng.integers(NOISE_BANK)))
+
+
+def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, local: np.ndarray,
+                        roi: tuple[int, int, int, int], offset: int) -> np.ndarray:
+    """`_noisy_uint8` of the frame `lit * gain` with `local` pasted over `roi`, without forming
+    that 12 MP float frame: each band of rows is built in a cache-sized buffer, then noised."""
+    h, w = lit.shape[:2]
+    x0, y0, x1, y1 = roi
+    out = np.empty(lit.shape, np.uint8)
+    rows = max(1, NOISE_PASS // (w * 3))
+    band = np.empty((min(rows, h),) + lit.shape[1:], np.float32)
+    sigma_buf = np.empty(band.size, np.float32)
+    bank = _noise_bank_twice()
+    gain, shot, read2 = np.float32(cam.gain), np.float32(cam.shot_noise), np.float32(cam.read_noise ** 2)
+    for r0 in range(0, h, rows):
+        r1 = min(h, r0 + rows)
+        signal = band[:r1 - r0]
+        np.multiply(lit[r0:r1], gain, out=signal)
+        a, b = max(r0, y0), min(r1, y1)
+        if a < b:
+            signal[a - r0:b - r0, x0:x1] = local[a - y0:b - y0]
+        flat = signal.reshape(-1)
+        sigma = sigma_buf[:flat.size]
+        at = (offset + r0 * w * 3) % NOISE_BANK
+        np.multiply(flat, shot, out=sigma)
+        sigma += read2
+        cv2.sqrt(sigma, sigma)
+        cv2.multiply(sigma, bank[at:at + flat.size], dst=sigma)
+        cv2.add(flat, sigma, dst=flat)
+        out[r0:r1] = cv2.convertScaleAbs(flat).reshape(signal.shape)
+    return out
 
 
 @lru_cache(maxsize=3)
@@ -337,7 +375,8 @@ def _panel_roi(cam: CameraModel, hd: np.ndarray, display: dict, pad: int = 4):
 
 
 def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, hd: np.ndarray,
-                  display: dict) -> None:
+                  display: dict, origin: tuple[int, int] = (0, 0)) -> None:
+    """Add the panel's light to `radiance`, an array whose [0, 0] is frame pixel `origin`."""
     x0, y0, x1, y1 = _panel_roi(cam, hd, display)
     if x1 <= x0 or y1 <= y0:
         return
@@ -353,7 +392,8 @@ def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, 
     scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
     gain = _emission_gain(replace(cam, gain=1.0), round(scale, 6), (int(x0), int(y0), int(x1), int(y1)))
     cv2.multiply(warped, gain, dst=warped, scale=float(cam.gain))
-    np.add(radiance[y0:y1, x0:x1], warped, out=radiance[y0:y1, x0:x1])
+    target = radiance[y0 - origin[1]:y1 - origin[1], x0 - origin[0]:x1 - origin[0]]
+    np.add(target, warped, out=target)
 
 
 @lru_cache(maxsize=2)
@@ -377,7 +417,7 @@ def _corner_mask(w: int, h: int, r: float) -> np.ndarray:
 
 
 def _add_crack_scatter(cam: CameraModel, radiance: np.ndarray, crack: np.ndarray, display: dict,
-                       body_mm: tuple[float, float], lights: dict) -> None:
+                       body_mm: tuple[float, float], lights: dict, origin: tuple[int, int] = (0, 0)) -> None:
     """Cracked glass scatters raking light into the lens: cracks glow on the 'off' frame."""
     lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
     strength = 0.55 * min(1.0, lv["n"] + lv["e"] + lv["s"] + lv["w"]) + 0.12 * lv["top"]
@@ -388,4 +428,4 @@ def _add_crack_scatter(cam: CameraModel, radiance: np.ndarray, crack: np.ndarray
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
     warped = cv2.warpPerspective(crack, shift @ hd, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
     gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(cam.gain * strength * LIGHT_LEVEL)
-    radiance[y0:y1, x0:x1] += (warped * gain)[..., None]
+    radiance[y0 - origin[1]:y1 - origin[1], x0 - origin[0]:x1 - origin[0]] += (warped * gain)[..., None]
