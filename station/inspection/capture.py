@@ -116,14 +116,21 @@ class EvidenceWriter:
     def save(self, name: str, frame: Any) -> Future:
         """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`)."""
         path = self.folder / self.file_name(name)
+        inspection, key = self.ctx.inspection, f"{self.prefix}/{name}"
+        with inspection.evidence_lock:
+            generation = inspection.evidence_generation.get(key, 0) + 1
+            inspection.evidence_generation[key] = generation
 
         def write(frame: Any) -> str:
             started = time.perf_counter()
             data = _encode(frame, self.fmt)
-            self.ctx.inspection.add_timing("encode_s", time.perf_counter() - started)
-            path.write_bytes(data)
+            inspection.add_timing("encode_s", time.perf_counter() - started)
             digest = hashlib.sha256(data).hexdigest()
-            self.ctx.record.add_evidence(f"{self.prefix}/{name}", digest, str(path))
+            with inspection.evidence_lock:
+                if inspection.evidence_generation.get(key) != generation:
+                    return path.name          # a re-run step captured this frame again: its save wins
+                path.write_bytes(data)
+                self.ctx.record.add_evidence(key, digest, str(path))
             return path.name
 
         if isinstance(frame, Future):      # encoded once developed, no worker waits for it

@@ -177,6 +177,10 @@ class Inspection:
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pending_writes: list[Any] = []        # Futures of evidence files still being written
+        # A re-run step saves its frames again while the failed attempt's may still be encoding:
+        # the newest save of a name wins, file and recorded hash together (capture.EvidenceWriter).
+        self.evidence_lock = threading.Lock()
+        self.evidence_generation: dict[str, int] = {}
         self.pose = "front"                        # the face we believe the camera sees
         self.lights: dict[str, int] | None = None  # what the rig's lights were last set to
         self.timings: dict[str, float] = {}        # camera_s, encode_s, grade_s, frames (benchmarks)

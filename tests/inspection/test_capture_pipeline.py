@@ -92,3 +92,57 @@ def test_screen_and_body_frames_all_become_hashed_evidence_and_the_screen_grade_
     assert again["grade"] == record.results["screen"]["grade"]
     assert len(again["defects"]) == len(record.results["screen"]["defects"])
     assert (Path(record.results["cosmetic_frameset"]) / "manifest.json").exists()
+
+
+def test_a_re_run_steps_frame_wins_over_the_failed_attempts_late_one(fresh_world):
+    """A step re-run after a failure saves its frames again while the failed attempt's may still
+    be developing: the newest capture is what lands on disk, with its own hash in the record."""
+    import cv2
+    import numpy as np
+
+    from station.inspection.capture import EvidenceWriter
+    from station.inspection.machine import StepContext
+
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                                  SimulatedOperator(world_for("default")), options=InspectionOptions())
+    try:
+        ctx = StepContext(inspection, SPECS["screen"], 1)
+        late = Future()                                         # the failed attempt's frame, still rendering
+        EvidenceWriter(ctx, "screen").save("white", late)
+        newer = np.full((8, 6, 3), 200, np.uint8)
+        EvidenceWriter(ctx, "screen").save("white", newer).result(timeout=10)
+        late.set_result(np.zeros((8, 6, 3), np.uint8))
+        for write in inspection.pending_writes:
+            write.result(timeout=10)
+        (item,) = [e for e in inspection.record.evidence if e["name"] == "screen/white"]
+        on_disk = Path(item["path"]).read_bytes()
+        assert hashlib.sha256(on_disk).hexdigest() == item["sha256"]
+        assert np.array_equal(cv2.imdecode(np.frombuffer(on_disk, np.uint8), cv2.IMREAD_UNCHANGED), newer)
+    finally:
+        inspection.executor.shutdown(wait=True)
+        inspection.frame_executor.shutdown(wait=True)
+        inspection.devices.close()
+
+
+def test_cancel_while_frames_are_still_developing_ends_cleanly(fresh_world):
+    bus = EventBus()
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                                  SimulatedOperator(world_for("default")), bus=bus, options=InspectionOptions())
+    inspection.steps = [SPECS[n] for n in ("connect_rig", "phone_placed", "identify", "imei", "battery",
+                                           "screen", "cosmetic", "verdict")]
+    frames_seen = []
+
+    def on_event(event):
+        if event.kind == "step_progress" and event.step == "cosmetic" and "light" in event.data:
+            frames_seen.append(event.data["light"])
+            if len(frames_seen) == 3:
+                inspection.cancel()
+
+    bus.subscribe(on_event)
+    thread = inspection.start()
+    thread.join(timeout=120)
+    inspection.devices.close()
+    assert not thread.is_alive()
+    assert inspection.state == State.CANCELLED
+    assert inspection.record.steps["screen"]["status"] == "done"
+    assert inspection.record.steps["cosmetic"]["status"] != "done"
