@@ -40,8 +40,8 @@ class FaceBasis:
     rake_rest: np.ndarray                      # alpha * (isotropic scatter + black level)
     top_rest: np.ndarray                       # alpha * (top-light extras - slope darkening + black level)
     scratches: tuple                           # ((slice_y, slice_x), warped alpha*profile, direction, top fraction)
-    inv_alpha: np.ndarray                      # 1 - warped outline, (h, w, 3)
-    vignette: np.ndarray                       # the frame's vignetting over the box, (h, w, 3)
+    inv_alpha: np.ndarray                      # 1 - warped outline, (h, w)
+    vignette: np.ndarray                       # the frame's vignetting over the box, (h, w)
 
 
 def _warp(plane: np.ndarray, hom: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -100,8 +100,8 @@ def face_basis(layers: br.FaceLayers, face: str, seed: int) -> FaceBasis:
         piece = _warp_piece(alpha[sl] * profile, sl, shift, size)
         if piece is not None:
             scratches.append((piece[0], piece[1], direction, top_frac))
-    inv_alpha = cv2.merge([1.0 - warped_alpha] * 3)
-    vignette = cv2.merge([np.ascontiguousarray(br._vignette_full(frame)[y0:y1, x0:x1])] * 3)
+    inv_alpha = 1.0 - warped_alpha
+    vignette = np.ascontiguousarray(br._vignette_full(frame)[y0:y1, x0:x1])
     for a in (inv_alpha, vignette):
         a.setflags(write=False)
     basis = FaceBasis(
@@ -131,15 +131,24 @@ def _warp_piece(values: np.ndarray, sl: tuple[slice, slice], shift: np.ndarray, 
     return (slice(int(by0), int(by1)), slice(int(bx0), int(bx1))), _warp(values, hom, (int(bx1 - bx0), int(by1 - by0)))
 
 
-def _light_planes(basis: FaceBasis, light: str) -> tuple[np.ndarray, np.ndarray]:
-    """(P, Q) for one light: the face's radiance in channel c is colour[c] * P + Q."""
+BAND_ROWS = 48      # rows composed at a time: every intermediate stays in cache, not in DRAM
+
+
+@dataclass(frozen=True)
+class _LightMix:
+    """One light as weights on the basis planes: P = sum(w * plane), Q likewise, plus scratches."""
+
+    p_terms: tuple                    # ((plane, weight), ...)
+    q_base: np.ndarray                # Q's unit-weight plane
+    q_terms: tuple                    # ((plane, weight), ...) added to it
+    scratches: tuple                  # ((box slices, warped piece, weight), ...)
+
+
+def _light_mix(basis: FaceBasis, light: str) -> _LightMix:
     if light == "top":
-        p = basis.albedo * np.float32(br.K_TOP)
-        q = basis.top_rest.copy()
-        for sl, piece, _d, top_frac in basis.scratches:
-            if top_frac:
-                q[sl] += np.float32(top_frac) * piece
-        return p, q
+        scratches = tuple((sl, piece, np.float32(top_frac)) for sl, piece, _d, top_frac in basis.scratches
+                          if top_frac)
+        return _LightMix(((basis.albedo, np.float32(br.K_TOP)),), basis.top_rest, (), scratches)
     tx, ty = br.LIGHT_TRAVEL[light]
     c, s = math.cos(basis.theta), math.sin(basis.theta)     # the light's travel direction on the face
     lx, ly = c * tx + s * ty, -s * tx + c * ty
@@ -149,16 +158,33 @@ def _light_planes(basis: FaceBasis, light: str) -> tuple[np.ndarray, np.ndarray]
     r = [np.float32(x) * np.float32(lx) + np.float32(y) * np.float32(ly) for x in (0, ww - 1) for y in (0, hh - 1)]
     lo, span = float(min(r)), max(float(max(r) - min(r)), 1.0)
     k = br.K_RAKE_BODY
-    p = cv2.addWeighted(basis.albedo_x, -0.15 * k * lx / span, basis.albedo_y, -0.15 * k * ly / span, 0.0)
-    cv2.scaleAdd(basis.albedo, k * (1.0 + 0.15 * lo / span), p, dst=p)
-    if basis.slope_x is not None:
-        q = cv2.addWeighted(basis.slope_x, br.K_SLOPE * lx, basis.slope_y, br.K_SLOPE * ly, 0.0)
-        cv2.add(q, basis.rake_rest, dst=q)
+    p_terms = ((basis.albedo_x, -0.15 * k * lx / span), (basis.albedo_y, -0.15 * k * ly / span),
+               (basis.albedo, k * (1.0 + 0.15 * lo / span)))
+    q_terms = () if basis.slope_x is None else ((basis.slope_x, br.K_SLOPE * lx), (basis.slope_y, br.K_SLOPE * ly))
+    scratches = tuple((sl, piece, np.float32(br.ALONG_FLOOR + (1 - br.ALONG_FLOOR) * abs(dx * ly - dy * lx)))
+                      for sl, piece, (dx, dy), _t in basis.scratches)
+    return _LightMix(p_terms, basis.rake_rest, q_terms, scratches)
+
+
+def _band_planes(mix: _LightMix, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+    """(P, Q) over box rows r0..r1: the face's radiance in channel c is colour[c] * P + Q."""
+    if len(mix.p_terms) == 1:
+        (plane, weight), = mix.p_terms
+        p = plane[r0:r1] * weight
     else:
-        q = basis.rake_rest.copy()
-    for sl, piece, (dx, dy), _t in basis.scratches:
-        across = abs(dx * ly - dy * lx)
-        q[sl] += np.float32(br.ALONG_FLOOR + (1 - br.ALONG_FLOOR) * across) * piece
+        (ax, wx), (ay, wy), (a, w0) = mix.p_terms
+        p = cv2.addWeighted(ax[r0:r1], wx, ay[r0:r1], wy, 0.0)
+        cv2.scaleAdd(a[r0:r1], w0, p, dst=p)
+    if mix.q_terms:
+        (gx, wx), (gy, wy) = mix.q_terms
+        q = cv2.addWeighted(gx[r0:r1], wx, gy[r0:r1], wy, 0.0)
+        cv2.add(q, mix.q_base[r0:r1], dst=q)
+    else:
+        q = mix.q_base[r0:r1].copy()
+    for (sy, sx), piece, weight in mix.scratches:
+        a, b = max(r0, sy.start), min(r1, sy.stop)
+        if a < b:
+            q[a - r0:b - r0, sx] += weight * piece[a - sy.start:b - sy.start]
     return p, q
 
 
@@ -166,18 +192,21 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     """One camera frame (BGR uint8) of the face under `light` (see module doc)."""
     basis = face_basis(layers, face, seed)
     rng = np.random.default_rng([seed, br.FACES.index(face), br.LIGHTS.index(light), 13])
-    p, q = _light_planes(basis, light)
-    shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
-    flat = shaded.reshape(shaded.shape[0], -1)          # 2-D view: a scalar applies to every channel
-    cv2.max(flat, 0.0, dst=flat)
-    cv2.min(flat, 255.0, dst=flat)
-    cv2.multiply(shaded, basis.vignette, dst=shaded)
+    mix = _light_mix(basis, light)
     out, _ = br._background(basis.frame, light)
     x0, y0, x1, y1 = basis.box
     region = out[y0:y1, x0:x1]
-    blend = cv2.multiply(region, basis.inv_alpha, dtype=cv2.CV_32F)
-    cv2.add(blend, shaded, dst=blend)
-    region[...] = cv2.convertScaleAbs(blend)            # rounds and saturates to 0..255
+    for r0 in range(0, y1 - y0, BAND_ROWS):
+        r1 = min(y1 - y0, r0 + BAND_ROWS)
+        p, q = _band_planes(mix, r0, r1)
+        shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
+        flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
+        cv2.max(flat, 0.0, dst=flat)
+        cv2.min(flat, 255.0, dst=flat)
+        cv2.multiply(shaded, cv2.merge([basis.vignette[r0:r1]] * 3), dst=shaded)
+        blend = cv2.multiply(region[r0:r1], cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
+        cv2.add(blend, shaded, dst=blend)
+        region[r0:r1] = cv2.convertScaleAbs(blend)      # rounds and saturates to 0..255
     pos, neg = br._noise_bank(basis.frame)
     dx, dy = (int(v) for v in rng.integers(0, br.NOISE_PAD, 2))
     w, h = basis.frame
