@@ -259,23 +259,41 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
     if roi is None:                       # the empty tray: blurred and exposed whole
         return expose(cam, lit * np.float32(cam.gain), rng, vignetted=True)
     # Only the body's box holds detail (emission, cracks, blur); the rest of the frame is the
-    # cached lit tray times the exposure, formed band by band inside the noise pass.
+    # cached lit tray times the exposure. The frame is formed band by band inside the noise pass
+    # (each band's emission warped, blurred with a halo of rows, noised), so no 12 MP float frame
+    # and no box-sized intermediate ever leaves the cache. Same values as forming it whole.
     x0, y0, x1, y1 = roi
-    local = lit[y0:y1, x0:x1] * np.float32(cam.gain)
+    gain = np.float32(cam.gain)
+    sources = []
     if emission is not None:
         hd = display_to_camera(cam, scene["display"], (bw, bh))
-        _add_emission(cam, local, emission, hd, scene["display"], origin=(x0, y0))
+        sources.append(_emission_rows(cam, emission, hd, scene["display"]))
     if crack is not None and crack.any():
-        _add_crack_scatter(cam, local, crack, scene["display"], (bw, bh), lights, origin=(x0, y0))
-    if cam.blur_sigma > 0:
-        local = cv2.GaussianBlur(local, (0, 0), cam.blur_sigma)
-    return _noisy_uint8_banded(cam, lit, local, roi, int(rng.integers(NOISE_BANK)))
+        sources.append(_crack_rows(cam, crack, scene["display"], (bw, bh), lights))
+    sources = [src for src in sources if src is not None]
+
+    def formed(fa: int, fb: int) -> np.ndarray:            # frame rows fa..fb of the box, unblurred
+        rows = lit[fa:fb, x0:x1] * gain
+        for add in sources:
+            add(rows, fa, fb, x0)
+        return rows
+
+    halo = ((int(round(cam.blur_sigma * 8 + 1)) | 1) // 2 + 2) if cam.blur_sigma > 0 else 0
+
+    def box_rows(fa: int, fb: int) -> np.ndarray:          # ... lens-blurred (as the whole box would be)
+        if not halo:
+            return formed(fa, fb)
+        pa, pb = max(y0, fa - halo), min(y1, fb + halo)
+        return cv2.GaussianBlur(formed(pa, pb), (0, 0), cam.blur_sigma)[fa - pa:fb - pa]
+
+    return _noisy_uint8_banded(cam, lit, box_rows, roi, int(rng.integers(NOISE_BANK)))
 
 
-def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, local: np.ndarray,
-                        roi: tuple[int, int, int, int], offset: int) -> np.ndarray:
-    """`_noisy_uint8` of the frame `lit * gain` with `local` pasted over `roi`, without forming
-    that 12 MP float frame: each band of rows is built in a cache-sized buffer, then noised."""
+def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int],
+                        offset: int) -> np.ndarray:
+    """`_noisy_uint8` of the frame `lit * gain` with `box_rows(fa, fb)` (frame rows fa..fb of the
+    box) over `roi`, without forming that 12 MP float frame: each band of rows is built in a
+    cache-sized buffer, then noised."""
     h, w = lit.shape[:2]
     x0, y0, x1, y1 = roi
     out = np.empty(lit.shape, np.uint8)
@@ -290,11 +308,11 @@ def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, local: np.ndarray,
         np.multiply(lit[r0:r1], gain, out=signal)
         a, b = max(r0, y0), min(r1, y1)
         if a < b:
-            signal[a - r0:b - r0, x0:x1] = local[a - y0:b - y0]
+            signal[a - r0:b - r0, x0:x1] = box_rows(a, b)
         flat = signal.reshape(-1)
         sigma = sigma_buf[:flat.size]
         at = (offset + r0 * w * 3) % NOISE_BANK
-        np.multiply(flat, shot, out=sigma)
+        np.multiply(flat, shot, out=sigma)            # signal is never negative before noise
         sigma += read2
         cv2.sqrt(sigma, sigma)
         cv2.multiply(sigma, bank[at:at + flat.size], dst=sigma)
@@ -394,6 +412,58 @@ def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, 
     cv2.multiply(warped, gain, dst=warped, scale=float(cam.gain))
     target = radiance[y0 - origin[1]:y1 - origin[1], x0 - origin[0]:x1 - origin[0]]
     np.add(target, warped, out=target)
+
+
+def _emission_rows(cam: CameraModel, emission: np.ndarray, hd: np.ndarray, display: dict):
+    """`add(rows, fa, fb, x0)`: adds the panel's light to frame rows fa..fb (`rows` starts at
+    column x0), warping only those rows of the panel; None if the panel is out of view."""
+    px0, py0, px1, py1 = _panel_roi(cam, hd, display)
+    if px1 <= px0 or py1 <= py0:
+        return None
+    if cam.display_corner_px > 0:
+        emission = emission * _corner_mask(emission.shape[1], emission.shape[0], cam.display_corner_px)[..., None]
+    # Pad by one black pixel so the panel's edge is antialiased like the glass around it.
+    padded = cv2.copyMakeBorder(emission, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    unpad = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1.0]])
+    hm = np.array([[1, 0, -px0], [0, 1, -py0], [0, 0, 1.0]]) @ hd @ np.linalg.inv(unpad)
+    scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
+    gain = _emission_gain(replace(cam, gain=1.0), round(scale, 6), (int(px0), int(py0), int(px1), int(py1)))
+    exposure = float(cam.gain)
+
+    def add(rows: np.ndarray, fa: int, fb: int, x0: int) -> None:
+        a, b = max(fa, py0), min(fb, py1)
+        if a >= b:
+            return
+        band = np.array([[1, 0, 0], [0, 1, -(a - py0)], [0, 0, 1.0]]) @ hm
+        warped = cv2.warpPerspective(padded, band, (px1 - px0, b - a), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        cv2.multiply(warped, gain[a - py0:b - py0], dst=warped, scale=exposure)
+        target = rows[a - fa:b - fa, px0 - x0:px1 - x0]
+        np.add(target, warped, out=target)
+
+    return add
+
+
+def _crack_rows(cam: CameraModel, crack: np.ndarray, display: dict, body_mm: tuple[float, float],
+                lights: dict):
+    """`add(rows, fa, fb, x0)` for the light cracked glass scatters (`_add_crack_scatter`)."""
+    lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
+    strength = 0.55 * min(1.0, lv["n"] + lv["e"] + lv["s"] + lv["w"]) + 0.12 * lv["top"]
+    if strength <= 0:
+        return None
+    hd = display_to_camera(cam, display, body_mm)
+    px0, py0, px1, py1 = _panel_roi(cam, hd, display)
+    shift = np.array([[1, 0, -px0], [0, 1, -py0], [0, 0, 1.0]])
+    warped = cv2.warpPerspective(crack, shift @ hd, (px1 - px0, py1 - py0), flags=cv2.INTER_LINEAR)
+    glow = warped * (_vignette_cached(cam.size, cam.vignetting)[py0:py1, px0:px1]
+                     * np.float32(cam.gain * strength * LIGHT_LEVEL))
+
+    def add(rows: np.ndarray, fa: int, fb: int, x0: int) -> None:
+        a, b = max(fa, py0), min(fb, py1)
+        if a < b:
+            rows[a - fa:b - fa, px0 - x0:px1 - x0] += glow[a - py0:b - py0, :, None]
+
+    return add
 
 
 @lru_cache(maxsize=2)
