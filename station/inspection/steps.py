@@ -19,7 +19,7 @@ STEP_SPECS: list[StepSpec] = [
              requires=("connect_rig",)),
     StepSpec("identify", steps_device.identify, timeout_s=90, attempts=3, needs=("phone",)),
     StepSpec("imei", steps_capture.imei, timeout_s=60, attempts=2, needs=("rig", "phone"),
-             needs_tray=True, requires=("connect_rig", "identify")),
+             needs_tray=True, requires=("connect_rig", "identify"), still_valid=steps_capture.imei_evidence_saved),
     StepSpec("battery", steps_device.battery, timeout_s=30, attempts=2, needs=("phone",),
              requires=("identify",)),
     StepSpec("screen", steps_capture.screen, timeout_s=120, attempts=2, needs=("rig", "phone"),

@@ -57,7 +57,8 @@ def imei(ctx: StepContext) -> dict[str, Any]:
             break
         if attempt == 0:
             ctx.prompt("show_imei_screen")   # the dialer did not come up: the operator shows it
-    writer.wait()
+    # Not waiting for the PNG (~0.2 s): it is written while the next steps run; the verdict waits
+    # for every evidence hash, and a resumed inspection re-runs this step if it never landed.
     phone.shell(GO_HOME)
     out = dict(cross_check(usb_imeis, screen_imeis, brand=phone_facts.get("brand"), model=phone_facts.get("model")))
     ctx.record.put_result("imei", out)
@@ -214,6 +215,11 @@ def _publish_when_done(ctx: StepContext, part: str, grading: Future) -> Future:
     grading.add_done_callback(done)
     ctx.inspection.pending_grades[part] = published
     return published
+
+
+def imei_evidence_saved(record) -> bool:
+    """`still_valid` for the IMEI step: its *#06# frame is on disk with its hash in the record."""
+    return any(e["name"].startswith("imei/") and Path(e.get("path") or "").is_file() for e in record.evidence)
 
 
 def frames_usable(part: str):

@@ -146,3 +146,16 @@ def test_cancel_while_frames_are_still_developing_ends_cleanly(fresh_world):
     assert inspection.state == State.CANCELLED
     assert inspection.record.steps["screen"]["status"] == "done"
     assert inspection.record.steps["cosmetic"]["status"] != "done"
+
+
+def test_a_resumed_imei_step_counts_only_if_its_frame_reached_the_disk(tmp_path):
+    from station.inspection.record import InspectionRecord
+    from station.inspection.steps_capture import imei_evidence_saved
+
+    record = InspectionRecord(id="insp-test-imei", devices={})
+    assert not imei_evidence_saved(record)                       # crashed before the PNG was written
+    missing = tmp_path / "imei_screen_0.png"
+    record.add_evidence("imei/imei_screen_0", "0" * 64, str(missing))
+    assert not imei_evidence_saved(record)                       # recorded path but no file
+    missing.write_bytes(b"png")
+    assert imei_evidence_saved(record)
