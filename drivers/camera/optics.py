@@ -171,12 +171,6 @@ def _noise_bank() -> np.ndarray:
     return np.random.default_rng(20261124).standard_normal(NOISE_BANK, dtype=np.float32)
 
 
-def _unit_noise(n: int, offset: int) -> np.ndarray:
-    bank = _noise_bank()
-    reps = -(-(n + offset) // NOISE_BANK)
-    return np.tile(bank, reps)[offset:offset + n] if reps > 1 else bank[offset:offset + n]
-
-
 @lru_cache(maxsize=8)
 def _vignette_cached(size: tuple[int, int], strength: float) -> np.ndarray:
     return vignette(size, strength)
@@ -392,28 +386,6 @@ def _panel_roi(cam: CameraModel, hd: np.ndarray, display: dict, pad: int = 4):
     return max(0, x0), max(0, y0), min(w, x1), min(h, y1)
 
 
-def _add_emission(cam: CameraModel, radiance: np.ndarray, emission: np.ndarray, hd: np.ndarray,
-                  display: dict, origin: tuple[int, int] = (0, 0)) -> None:
-    """Add the panel's light to `radiance`, an array whose [0, 0] is frame pixel `origin`."""
-    x0, y0, x1, y1 = _panel_roi(cam, hd, display)
-    if x1 <= x0 or y1 <= y0:
-        return
-    if cam.display_corner_px > 0:
-        emission = emission * _corner_mask(emission.shape[1], emission.shape[0], cam.display_corner_px)[..., None]
-    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
-    # Pad by one black pixel so the panel's edge is antialiased like the glass around it.
-    padded = cv2.copyMakeBorder(emission, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
-    unpad = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1.0]])
-    hm = shift @ hd @ np.linalg.inv(unpad)
-    warped = cv2.warpPerspective(padded, hm, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
-    gain = _emission_gain(replace(cam, gain=1.0), round(scale, 6), (int(x0), int(y0), int(x1), int(y1)))
-    cv2.multiply(warped, gain, dst=warped, scale=float(cam.gain))
-    target = radiance[y0 - origin[1]:y1 - origin[1], x0 - origin[0]:x1 - origin[0]]
-    np.add(target, warped, out=target)
-
-
 def _emission_rows(cam: CameraModel, emission: np.ndarray, hd: np.ndarray, display: dict):
     """`add(rows, fa, fb, x0)`: adds the panel's light to frame rows fa..fb (`rows` starts at
     column x0), warping only those rows of the panel; None if the panel is out of view."""
@@ -446,7 +418,7 @@ def _emission_rows(cam: CameraModel, emission: np.ndarray, hd: np.ndarray, displ
 
 def _crack_rows(cam: CameraModel, crack: np.ndarray, display: dict, body_mm: tuple[float, float],
                 lights: dict):
-    """`add(rows, fa, fb, x0)` for the light cracked glass scatters (`_add_crack_scatter`)."""
+    """`add(rows, fa, fb, x0)` for the light cracked glass scatters (the 'off' frame's glowing cracks)."""
     lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
     strength = 0.55 * min(1.0, lv["n"] + lv["e"] + lv["s"] + lv["w"]) + 0.12 * lv["top"]
     if strength <= 0:
@@ -484,18 +456,3 @@ def _corner_mask(w: int, h: int, r: float) -> np.ndarray:
     pts = rounded_rect_mm(w, h, r, n=16) - 0.5
     cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
     return mask.astype(np.float32) / 255.0
-
-
-def _add_crack_scatter(cam: CameraModel, radiance: np.ndarray, crack: np.ndarray, display: dict,
-                       body_mm: tuple[float, float], lights: dict, origin: tuple[int, int] = (0, 0)) -> None:
-    """Cracked glass scatters raking light into the lens: cracks glow on the 'off' frame."""
-    lv = {k: float(lights.get(k, 0)) / 100.0 for k in ("top", "n", "e", "s", "w")}
-    strength = 0.55 * min(1.0, lv["n"] + lv["e"] + lv["s"] + lv["w"]) + 0.12 * lv["top"]
-    if strength <= 0:
-        return
-    hd = display_to_camera(cam, display, body_mm)
-    x0, y0, x1, y1 = _panel_roi(cam, hd, display)
-    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]])
-    warped = cv2.warpPerspective(crack, shift @ hd, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
-    gain = _vignette_cached(cam.size, cam.vignetting)[y0:y1, x0:x1] * np.float32(cam.gain * strength * LIGHT_LEVEL)
-    radiance[y0 - origin[1]:y1 - origin[1], x0 - origin[0]:x1 - origin[0]] += (warped * gain)[..., None]
