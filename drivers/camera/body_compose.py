@@ -8,8 +8,9 @@ and the top light's extra terms. Each plane, multiplied by the outline, is warpe
 ONCE per face pose (`face_basis`, cached on the layers); a frame under one light is then a
 weighted sum of warped planes per colour channel, clipped to 0..255, vignetted and blended over
 the tray. Warping is linear, so this equals warping the shaded face (the straightforward order)
-except where the clip is active inside one interpolation footprint (measured: ≤ 3 levels on
-~0.1 % of the face's pixels, none in flat areas); it costs a third of the 12 MP float work.
+except where the clip is active inside one interpolation footprint (measured against
+`body_render.render_reference`: ≤ 1 level almost everywhere, ≤ 8 levels on < 0.04 % of a frame
+at the right edge's button outlines); it costs well under half the float work.
 """
 
 from __future__ import annotations
