@@ -65,6 +65,30 @@ def test_pdf_page_rasterised_by_poppler_has_the_qr_and_masked_text(report, tmp_p
     assert report["report_id"] in text and "Condition report" in text
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+def test_pdf_draws_every_chinese_character_from_a_cached_font_subset(report, tmp_path):
+    from station.home import subdir
+    from station.report.fonts import cjk_font
+    from station.report.labels import label, sections
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font on this machine (fonts-noto-cjk)")
+    view = public_view(report)
+    view["phone"]["model"] = "红米 Note 12 尊享版"     # characters no label has: the subset must hold them
+    url = verify_url(report["report_id"], BASE)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_pdf(view, url))
+    fonts = subdir("cache") / "fonts"
+    subsets = sorted(fonts.glob("cjk-*.otf"))
+    assert len(subsets) == 1 and subsets[0].stat().st_size < 2_000_000   # a cut, not the 20 MB collection
+    render_pdf(view, url)
+    assert sorted(fonts.glob("cjk-*.otf")) == subsets                    # the next report reuses it
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squeezed = re.sub(r"\s+", "", text)
+    for words in [label("title", "zh"), "红米", "尊享版"] + [label(s.key, "zh") for s in sections(view)]:
+        assert re.sub(r"\s+", "", words) in squeezed, words
+
+
 def test_render_all_writes_public_copies_and_staff_copy_on_request(report, tmp_path):
     url = verify_url(report["report_id"], BASE)
     public = render_all(report, tmp_path, verify_url=url)
@@ -80,7 +104,7 @@ def test_english_only_fallback_without_a_cjk_font(report, monkeypatch):
     import station.report.render_pdf as pdf_module
 
     monkeypatch.setattr(card_module, "cjk_font", lambda: None)
-    monkeypatch.setattr(pdf_module, "cjk_font", lambda: None)
+    monkeypatch.setattr(pdf_module, "font_subset", lambda chars: None)
     url = verify_url(report["report_id"], BASE)
     assert _qr_texts(Image.open(io.BytesIO(render_card(public_view(report), url)))) == [url]
     assert render_pdf(public_view(report), url).startswith(b"%PDF")
