@@ -32,7 +32,19 @@ class SimWorld:
     phone_present: bool = True
     lid_closed: bool = True
     port_power: bool = False
+    phone_cable: bool = True       # the phone's USB cable is in: the phone sim answers ADB only then
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _cable_pulls: set = field(default_factory=set, repr=False)
+
+    def pull_phone_cable_once(self, reason: str) -> bool:
+        """Pull the phone's cable unless `reason` already pulled it once in this world (a step
+        re-run after the replug must not pull it again). True when it was pulled now."""
+        with self.lock:
+            if reason in self._cable_pulls:
+                return False
+            self._cable_pulls.add(reason)
+            self.phone_cable = False
+            return True
 
     def set_lights(self, **levels: int) -> None:
         with self.lock:

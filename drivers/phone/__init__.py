@@ -4,7 +4,8 @@ URLs (contract, DESIGN.md): ``usb://`` first ADB phone on USB, ``usb://SERIAL``,
 (as `adb connect`), ``sim://SCENARIO`` (the adbd twin run in-process on 127.0.0.1 and reached over
 real TCP), and ``usbsim://SCENARIO`` (the same twin behind the simulated pyusb backend, so the
 USB transport runs end to end). Sim URLs take query options: ``usb_debugging=prompt|refuse|off``,
-``allow_after=SECONDS``, ``unplug_on=TEXT`` and, for usbsim, ``busy=1`` / ``no_permission=1``.
+``allow_after=SECONDS``, ``unplug_on=TEXT`` (with ``stay_unplugged=1`` the cable stays out until the
+shared world's ``phone_cable`` is set again, and TEXT pulls it once per world) and, for usbsim, ``busy=1`` / ``no_permission=1``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ def _sim_options(scenario, query: dict[str, list[str]]):
         return query.get(name, [None])[0]
 
     allow = one("allow_after")
+    stay = one("stay_unplugged") in ("1", "true", "yes")
     return SimOptions.for_scenario(scenario, usb_debugging=one("usb_debugging"),
-                                   allow_after_s=float(allow) if allow else None, unplug_on=one("unplug_on"))
+                                   allow_after_s=float(allow) if allow else None, unplug_on=one("unplug_on"),
+                                   stay_unplugged=stay or None)
 
 
 def open_phone(url: str, *, key_path: str | os.PathLike | None = None, auth_timeout_s: float = 30.0,

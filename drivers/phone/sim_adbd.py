@@ -44,6 +44,9 @@ class SimOptions:
     allow_after_s: float | None = None    # prompt: the user taps Allow after this long
     deny_after_s: float = 0.2             # refuse: the user taps Deny after this long
     unplug_on: str | None = None          # a shell command containing this unplugs the phone mid-output
+    # With stay_unplugged the pulled cable stays out (world.phone_cable) until someone plugs it back,
+    # and unplug_on pulls it only once per world: the phone drop-out a workflow must ride out.
+    stay_unplugged: bool = False
     # The phone's /data/misc/adb/adb_keys when `authorized`: the station's key was accepted earlier.
     adb_keys_files: list = field(default_factory=lambda: [f"{default_key_path()}.pub"])
 
@@ -95,6 +98,8 @@ class AdbdEngine:
     # -- feeding -----------------------------------------------------------------------------
     def receive(self, msg: m.Message) -> None:
         with self.lock:
+            if not self.world.phone_cable:
+                self.unplugged = True     # the cable is out: this connection is gone
             if self.dropped or self.unplugged:
                 return
             handler = getattr(self, f"_on_{msg.name.lower()}", None)
@@ -182,7 +187,11 @@ class AdbdEngine:
         self.out.append(m.make("OKAY", local_id, msg.arg0))
         self._queue(stream, payload, close=True)
         if self.options.unplug_on and self.options.unplug_on in service:
-            self.unplugged = True      # the first chunk goes out, then the cable is pulled
+            # The first chunk goes out, then the cable is pulled.
+            if not self.options.stay_unplugged:
+                self.unplugged = True
+            elif self.world.pull_phone_cable_once(self.options.unplug_on):
+                self.unplugged = True
 
     def _run_service(self, service: str) -> bytes | None:
         name, _, command = service.partition(":")

@@ -87,6 +87,11 @@ class SimAdbServer:
             self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
+        if not self.world.phone_cable:
+            # No phone on the other end of the cable: the host's connection is closed at once.
+            self._conns.discard(conn)
+            _close_quietly(conn)
+            return
         engine = AdbdEngine(self.scenario, self.world, self.options)
         self.engines.append(engine)
         reader = m.MessageReader()

@@ -89,6 +89,8 @@ class SimulatedOperator:
                 world.set_pose(prompt.data["face"])
             elif prompt.id == "show_imei_screen":
                 world.screen = "imei"
+            elif prompt.id == "reconnect_phone" and hasattr(world, "phone_cable"):
+                world.phone_cable = True
             elif prompt.id == "accept_usb_debugging" and hasattr(world, "usb_debugging_accepted"):
                 world.usb_debugging_accepted = True
         return DONE

@@ -24,13 +24,13 @@ def fresh_world():
     reset_worlds()
 
 
-def inspection_for(steps, rig_url="rigsim://default?timing=fast"):
+def inspection_for(steps, rig_url="rigsim://default?timing=fast", phone_url="sim://default"):
     bus = EventBus()
     events = []
     bus.subscribe(events.append)
     world = world_for("default")
     operator = SimulatedOperator(world)
-    inspection = build_inspection(rig_url, "sim://default", "sim://default", operator, bus=bus,
+    inspection = build_inspection(rig_url, phone_url, "sim://default", operator, bus=bus,
                                   options=InspectionOptions(reconnect_poll_s=0.1, reconnect_timeout_s=30))
     inspection.steps = [SPECS[name] for name in steps]
     return inspection, events, world, operator
@@ -78,6 +78,26 @@ def test_rig_cable_pulled_mid_inspection_pauses_then_resumes():
     assert "step_failed" not in kinds
     if "paused" in kinds:
         assert kinds.index("resumed") > kinds.index("paused")
+
+
+def test_phone_cable_pulled_mid_identify_pauses_until_it_is_plugged_back():
+    # The simulated phone drops its ADB connection in the middle of `dumpsys battery` and stays
+    # gone (new connections are refused) until the operator's hands plug the cable back in.
+    inspection, events, world, operator = inspection_for(
+        ["connect_rig", "phone_placed", "identify", "battery"],
+        phone_url="sim://default?unplug_on=dumpsys%20battery&stay_unplugged=1")
+    try:
+        inspection.run()
+    finally:
+        inspection.devices.close()
+    assert inspection.state == State.COMPLETED, inspection.error
+    kinds = [(e.kind, e.step) for e in events]
+    paused = kinds.index(("paused", "identify"))
+    assert kinds.index(("resumed", "identify")) > paused
+    assert next(e for e in events if e.kind == "paused").data["device"] == "phone"
+    assert "reconnect_phone" in [p.id for p in operator.asked]
+    assert world.phone_cable
+    assert inspection.record.results["battery"]["health_permille"] > 0   # measured after the replug
 
 
 def test_cancel_from_another_thread_mid_capture_keeps_what_was_measured():

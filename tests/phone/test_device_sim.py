@@ -149,6 +149,30 @@ def test_unplugged_mid_command():
     assert "disconnected" in info.value.message and "plug it back" in info.value.hint
 
 
+def test_a_pulled_cable_stays_out_until_plugged_back_and_pulls_once():
+    from drivers.simworld import reset_worlds
+
+    reset_worlds()
+    url = "sim://default?unplug_on=dumpsys&stay_unplugged=1"
+    device = open_phone(url)
+    try:
+        with pytest.raises(PhoneDisconnected):
+            device.shell("dumpsys battery")
+    finally:
+        device.close()
+    world = world_for("default")
+    assert not world.phone_cable
+    with pytest.raises(PhoneError):                 # nobody at the other end of the cable
+        open_phone(url, timeout_s=2).close()
+    world.phone_cable = True                        # plugged back in
+    device = open_phone(url)
+    try:
+        assert "level:" in device.shell("dumpsys battery")    # the same command: no second pull
+    finally:
+        device.close()
+        reset_worlds()
+
+
 def test_bad_urls_say_which_forms_exist():
     with pytest.raises(PhoneError) as info:
         open_phone("bluetooth://phone")
