@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 from station.cli.output import add_json_flag
@@ -58,6 +59,8 @@ def run(args) -> int:
           f"  try: station rig selftest --rig {server.path}\n"
           f"   or: picocom --echo --imap lfcrlf {server.path}   then type: ID  (Enter)\n"
           f"  Ctrl-C stops it.", file=sys.stderr, flush=True)
+    # `kill` / a supervisor's SIGTERM stops it like Ctrl-C, so the pty and the link are cleaned up.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -65,3 +68,7 @@ def run(args) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

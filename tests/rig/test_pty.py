@@ -151,6 +151,21 @@ def test_station_sim_rig_with_replug_prints_a_link_that_follows_the_rig():
         proc.wait(timeout=10)
 
 
+def test_station_sim_rig_stopped_by_sigterm_removes_its_link(tmp_path):
+    link = tmp_path / "rig-link"
+    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
+                             "--faults", "", "--link", str(link), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert info["path"] == str(link) and os.readlink(link) == info["tty"]
+    finally:
+        proc.terminate()                   # SIGTERM, as `kill` or a supervisor sends it
+        code = proc.wait(timeout=10)
+    assert code == 0
+    assert not os.path.lexists(link), "SIGTERM leaves no stale link to a pty someone else may get"
+
+
 def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_thread():
     """The requester reads its own replies: a chunk may hold a duplicate, garbage or an event
     besides its reply; leftovers must count as stale, never answer the next request."""
