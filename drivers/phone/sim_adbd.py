@@ -188,9 +188,7 @@ class AdbdEngine:
         self._queue(stream, payload, close=True)
         if self.options.unplug_on and self.options.unplug_on in service:
             # The first chunk goes out, then the cable is pulled.
-            if not self.options.stay_unplugged:
-                self.unplugged = True
-            elif self.world.pull_phone_cable_once(self.options.unplug_on):
+            if not self.options.stay_unplugged or self.world.pull_phone_cable_once(self.options.unplug_on):
                 self.unplugged = True
 
     def _run_service(self, service: str) -> bytes | None:

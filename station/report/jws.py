@@ -8,7 +8,6 @@ canonical JSON, and the file may end in at most one newline.
 from __future__ import annotations
 
 import binascii
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 

@@ -8,25 +8,25 @@ import segno
 from fpdf import FPDF
 
 from station.report.fonts import font_subset
-from station.report.labels import DEFECT_KINDS, FACES, LABELS, label, sections
+from station.report.labels import DEFECT_KINDS, FACES, LABELS, Section, label, sections
 
 FONT = "report-cjk"
 
 
-def _drawn_chars(view: dict, verify_url: str) -> set[str]:
+def _drawn_chars(rows: list[Section], verify_url: str) -> set[str]:
     """Every character the page may draw: all labels, the sections' values, the URL."""
     chars = set(verify_url) | set("".join(DEFECT_KINDS.values())) | set("".join(FACES.values()))
     for zh, en in LABELS.values():
         chars.update(zh, en)
-    for section in sections(view):
+    for section in rows:
         for _, value in section.rows:
             chars.update(value)
     return chars
 
 
-def _setup_font(pdf: FPDF, view: dict, verify_url: str) -> bool:
+def _setup_font(pdf: FPDF, rows: list[Section], verify_url: str) -> bool:
     """Register a CJK font; False means Helvetica (Latin-1 only) is all we have."""
-    found = font_subset(_drawn_chars(view, verify_url))
+    found = font_subset(_drawn_chars(rows, verify_url))
     if found is None:
         return False
     path, index = found
@@ -47,7 +47,8 @@ def render_pdf(view: dict, verify_url: str, *, public: bool = True) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_title(f"{LABELS['title'][1]} {view['report_id']}")
     pdf.set_creator("phone inspection station")
-    cjk = _setup_font(pdf, view, verify_url)
+    rows = sections(view)
+    cjk = _setup_font(pdf, rows, verify_url)
 
     def text(value: str) -> str:
         return value if cjk else value.encode("latin-1", "replace").decode("latin-1")
@@ -83,7 +84,7 @@ def render_pdf(view: dict, verify_url: str, *, public: bool = True) -> bytes:
     pdf.cell(34, 5, text(lab("overall")), align="C")
     pdf.set_xy(pdf.l_margin, 56)
 
-    for section in sections(view):
+    for section in rows:
         font(12)
         pdf.set_fill_color(236, 253, 245)
         pdf.cell(0, 7, text(lab(section.key)), fill=True, new_x="LMARGIN", new_y="NEXT")
