@@ -36,6 +36,14 @@ def inspection_for(steps, rig_url="rigsim://default?timing=fast", phone_url="sim
     return inspection, events, world, operator
 
 
+def run_and_close(inspection):
+    """Run the inspection on this thread; its devices are closed whatever happens."""
+    try:
+        inspection.run()
+    finally:
+        inspection.devices.close()
+
+
 def test_phone_taken_out_pauses_and_the_step_resumes_when_it_is_back():
     inspection, events, world, operator = inspection_for(["connect_rig", "phone_placed", "identify", "imei"])
 
@@ -49,10 +57,7 @@ def test_phone_taken_out_pauses_and_the_step_resumes_when_it_is_back():
                 time.sleep(0.02)
 
     inspection.bus.subscribe(take_phone_out)
-    try:
-        inspection.run()
-    finally:
-        inspection.devices.close()
+    run_and_close(inspection)
     assert inspection.state == State.COMPLETED, inspection.error
     kinds = [(e.kind, e.step) for e in events]
     paused = kinds.index(("paused", "imei"))
@@ -67,10 +72,7 @@ def test_rig_cable_pulled_mid_inspection_pauses_then_resumes():
     inspection, events, world, operator = inspection_for(
         ["connect_rig", "phone_placed", "identify", "imei"],
         rig_url="rigsim://default?timing=fast&faults=disconnect:6,replug:1s")
-    try:
-        inspection.run()
-    finally:
-        inspection.devices.close()
+    run_and_close(inspection)
     assert inspection.state == State.COMPLETED, inspection.error
     assert all(inspection.record.steps[s]["status"] == "done" for s in ("connect_rig", "phone_placed", "imei"))
     kinds = [e.kind for e in events]
@@ -86,10 +88,7 @@ def test_phone_cable_pulled_mid_identify_pauses_until_it_is_plugged_back():
     inspection, events, world, operator = inspection_for(
         ["connect_rig", "phone_placed", "identify", "battery"],
         phone_url="sim://default?unplug_on=dumpsys%20battery&stay_unplugged=1")
-    try:
-        inspection.run()
-    finally:
-        inspection.devices.close()
+    run_and_close(inspection)
     assert inspection.state == State.COMPLETED, inspection.error
     kinds = [(e.kind, e.step) for e in events]
     paused = kinds.index(("paused", "identify"))

@@ -86,6 +86,14 @@ class Chromium:
         self.send("Page.enable")
         self.send("Runtime.enable")
 
+    def attach_obs_page(self, width: int = 1920, height: int = 1080) -> None:
+        """A page as an OBS Browser Source shows it: this size, and no default white behind the
+        document (so a transparent body stays transparent)."""
+        self.attach_page()
+        self.send("Emulation.setDefaultBackgroundColorOverride", {"color": {"r": 0, "g": 0, "b": 0, "a": 0}})
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
         return result.get("result", {}).get("value")

@@ -44,10 +44,7 @@ def main(out: str, scenario: str = "default", lang: str = "zh") -> None:
     backdrop[:, 420:420 + width] = cv2.resize(preview, (width, height), interpolation=cv2.INTER_AREA)
     browser = Chromium()
     try:
-        browser.attach_page()
-        browser.send("Emulation.setDefaultBackgroundColorOverride", {"color": {"r": 0, "g": 0, "b": 0, "a": 0}})
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+        browser.attach_obs_page()
         browser.send("Page.navigate", {"url": f"{server.url}/overlay?lang={lang}"})
         browser.wait_for("document.readyState === 'complete' && document.getElementById('qr').complete"
                          " && document.getElementById('qr').naturalWidth > 0"

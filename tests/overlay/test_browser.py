@@ -24,11 +24,7 @@ def page():
     server = OverlayServer(hub, port=0).start()
     browser = Chromium()
     try:
-        browser.attach_page()
-        # What OBS does: no default white page behind the document.
-        browser.send("Emulation.setDefaultBackgroundColorOverride", {"color": {"r": 0, "g": 0, "b": 0, "a": 0}})
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+        browser.attach_obs_page()
         yield hub, server, browser
     finally:
         browser.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 
 import pytest
 
@@ -18,6 +20,27 @@ def fresh_sim_state():
     yield
     forget_trusted_keys()
     reset_worlds()
+
+
+@pytest.fixture
+def station_sim_phone():
+    """start(scenario) -> "127.0.0.1:PORT": the documented `station sim phone --tcp 127.0.0.1:0
+    --scenario S` in its own process, stopped after the test."""
+    servers = []
+
+    def start(scenario: str) -> str:
+        server = subprocess.Popen([sys.executable, "-m", "station", "sim", "phone", "--tcp", "127.0.0.1:0",
+                                   "--scenario", scenario], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        servers.append(server)
+        address = server.stdout.readline().strip()
+        assert address.startswith("127.0.0.1:"), server.stderr.read()
+        return address
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def derived_scenario(base: str = "default", name: str = "derived", **sections) -> Scenario:

@@ -105,19 +105,11 @@ def station(*args, **kwargs):
     return subprocess.run([sys.executable, "-m", "station", *args], capture_output=True, text=True, **kwargs)
 
 
-def test_cli_phone_info_same_over_sim_url_and_station_sim_phone():
-    server = subprocess.Popen([sys.executable, "-m", "station", "sim", "phone", "--tcp", "127.0.0.1:0",
-                               "--scenario", "worn-battery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-    try:
-        address = server.stdout.readline().strip()
-        assert address.startswith("127.0.0.1:"), server.stderr.read()
-        via_tcp = station("phone", "info", "--phone", f"tcp://{address}", "--json")
-        via_sim = station("phone", "info", "--phone", "sim://worn-battery", "--json")
-        via_usb = station("phone", "info", "--phone", "usbsim://worn-battery", "--json")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def test_cli_phone_info_same_over_sim_url_and_station_sim_phone(station_sim_phone):
+    address = station_sim_phone("worn-battery")
+    via_tcp = station("phone", "info", "--phone", f"tcp://{address}", "--json")
+    via_sim = station("phone", "info", "--phone", "sim://worn-battery", "--json")
+    via_usb = station("phone", "info", "--phone", "usbsim://worn-battery", "--json")
     assert via_tcp.returncode == via_sim.returncode == via_usb.returncode == 0, via_tcp.stderr + via_sim.stderr
     assert json.loads(via_tcp.stdout) == json.loads(via_sim.stdout) == json.loads(via_usb.stdout)
     assert json.loads(via_sim.stdout)["battery"]["grade"] == "D"

@@ -87,22 +87,12 @@ def test_real_adb_sees_an_unanswered_prompt_as_unauthorized(adb):
         wait_for_state(adb, serial, "unauthorized")
 
 
-def test_real_adb_against_station_sim_phone_cli(adb):
+def test_real_adb_against_station_sim_phone_cli(adb, station_sim_phone):
     """The documented command line: `station sim phone --tcp 127.0.0.1:PORT --scenario S`."""
-    import sys
-
-    server = subprocess.Popen([sys.executable, "-m", "station", "sim", "phone", "--tcp", "127.0.0.1:0",
-                               "--scenario", "worn-battery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-    try:
-        serial = server.stdout.readline().strip()
-        assert serial.startswith("127.0.0.1:"), server.stderr.read()
-        adb("connect", serial)
-        wait_for_state(adb, serial, "device")
-        model = adb("-s", serial, "shell", "getprop", "ro.product.model")
-        assert model.stdout.strip() == "Redmi Note 7"
-        battery = adb("-s", serial, "shell", "dumpsys", "battery")
-        assert "level: 40" in battery.stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    serial = station_sim_phone("worn-battery")
+    adb("connect", serial)
+    wait_for_state(adb, serial, "device")
+    model = adb("-s", serial, "shell", "getprop", "ro.product.model")
+    assert model.stdout.strip() == "Redmi Note 7"
+    battery = adb("-s", serial, "shell", "dumpsys", "battery")
+    assert "level: 40" in battery.stdout

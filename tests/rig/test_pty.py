@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import tty
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,6 +17,19 @@ from drivers.rig import RigDisconnected, open_rig
 from drivers.rig.checkout import run_checkout
 from drivers.rig.codec import LineSplitter, decode_rig_line
 from drivers.rig.sim.pty_server import PtyRig
+
+
+@contextmanager
+def station_sim_rig(*args):
+    """`station sim rig --timing fast ARGS --json` in its own process: (process, the JSON it printed);
+    stopped with SIGTERM at the end, as a supervisor would."""
+    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast", *args, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc, json.loads(proc.stdout.readline())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -83,11 +97,7 @@ def test_pty_hang_up_is_a_clear_error():
 
 
 def test_station_sim_rig_serves_a_pty_for_other_tools():
-    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
-                             "--scenario", "pristine", "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(proc.stdout.readline())
+    with station_sim_rig("--scenario", "pristine") as (_, info):
         assert info["path"].startswith("/dev/") and info["scenario"] == "pristine"
         out = subprocess.run([sys.executable, "-m", "station", "rig", "info", "--rig", info["path"],
                               "--json"], capture_output=True, text=True, timeout=60)
@@ -95,9 +105,6 @@ def test_station_sim_rig_serves_a_pty_for_other_tools():
         doc = json.loads(out.stdout)
         assert doc["status"]["weight_g"] == 172.0         # the pristine scenario's phone
         assert doc["identity"]["serial"] == "IR1-00042"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_a_replugged_pty_rig_comes_back_on_a_new_pty_behind_the_same_link(tmp_path):
@@ -136,33 +143,19 @@ def test_without_replug_the_link_goes_away_with_the_cable(tmp_path):
 
 
 def test_station_sim_rig_with_replug_prints_a_link_that_follows_the_rig():
-    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
-                             "--faults", "disconnect:2,replug:0.2s", "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(proc.stdout.readline())
+    with station_sim_rig("--faults", "disconnect:2,replug:0.2s") as (_, info):
         assert info["path"] != info["tty"] and os.readlink(info["path"]) == info["tty"]
         with open_rig(info["path"], reconnect_s=5.0) as rig:     # ID is request 1
             for _ in range(3):
                 rig.status()
             assert rig.stats.reconnects == 1
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_station_sim_rig_stopped_by_sigterm_removes_its_link(tmp_path):
     link = tmp_path / "rig-link"
-    proc = subprocess.Popen([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
-                             "--faults", "", "--link", str(link), "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(proc.stdout.readline())
+    with station_sim_rig("--faults", "", "--link", str(link)) as (proc, info):
         assert info["path"] == str(link) and os.readlink(link) == info["tty"]
-    finally:
-        proc.terminate()                   # SIGTERM, as `kill` or a supervisor sends it
-        code = proc.wait(timeout=10)
-    assert code == 0
+    assert proc.returncode == 0                # it ended on the SIGTERM, cleanly
     assert not os.path.lexists(link), "SIGTERM leaves no stale link to a pty someone else may get"
 
 

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
+from tests.ui.keys import press
 from ui.style import status_label_text
-
-
-def press(qtbot, window, key):
-    """A key press as the streamer makes it: the window active, focus in the Inspect tab."""
-    window.tabs.setCurrentWidget(window.inspect)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    window.inspect.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.inspect, timeout=5000)
-    qtbot.keyClick(window.inspect, key)
 
 
 def test_f5_starts_space_answers_the_prompt_esc_cancels(qtbot, window_factory):

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from drivers.scenario import load_scenario
+from tests.ui.keys import press
 from ui.style import status_label_text
 
 INSPECTION_TIMEOUT_MS = 900_000    # the simulated camera renders 12 MP frames on a shared 2-core box
-
-
-def press(qtbot, window, key):
-    """A key press as the streamer makes it: the window active, focus in the Inspect tab."""
-    window.tabs.setCurrentWidget(window.inspect)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    window.inspect.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.inspect, timeout=5000)
-    qtbot.keyClick(window.inspect, key)
 
 
 @pytest.mark.slow          # ~3 min on the shared 2-core box; it runs in `make test` all the same
