@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
 from station.inspection.futures import done_future, then_submit
 from station.inspection.png import encode_png
@@ -101,28 +102,45 @@ def _encode(frame: Any, fmt: str) -> bytes:
 class EvidenceWriter:
     """Writes frames into a folder on the inspection's worker pool and records their hashes."""
 
-    def __init__(self, ctx: StepContext, folder: str, fmt: str = "png") -> None:
+    def __init__(self, ctx: StepContext, folder: str, fmt: str = "png", mm_per_px: float | None = None) -> None:
         self.ctx = ctx
         self.fmt = fmt
         self.folder = ctx.record.evidence_dir / folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.prefix = folder
+        self.mm_per_px = mm_per_px        # the frames' scale: needed to cut them to the phone
         self._futures: list[Future] = []
         self._lock = threading.Lock()
+        self._crops: dict[str, dict[str, list[int]]] = {}   # file -> box actually cut (manifest)
 
     def file_name(self, name: str) -> str:
         return f"{name}.{self.fmt}"
 
-    def save(self, name: str, frame: Any) -> Future:
-        """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`)."""
+    def locate_phone(self, frame: Any) -> Future:
+        """A Future of the phone's box in `frame` (or of None): the cut for frames of one pose."""
+        if self.mm_per_px is None:
+            raise ValueError("locate_phone needs the writer's mm_per_px (the rig's calibration)")
+        scale = self.mm_per_px
+        inputs = [frame] if isinstance(frame, Future) else [done_future(frame)]
+        return then_submit(inputs, self.ctx.executor, lambda image: phone_box(image, scale))
+
+    def save(self, name: str, frame: Any, crop: Future | None = None, check_crop: bool = True) -> Future:
+        """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`).
+
+        With `crop` (a Future of a `CropBox` or None, from `locate_phone`) the stored frame is the
+        phone plus a margin of tray; `check_crop` first checks the phone lies wholly inside that cut
+        (else the frame is stored whole) — off for frames where the phone cannot be seen (a black
+        test pattern), whose pose the box was found in."""
         path = self.folder / self.file_name(name)
         inspection, key = self.ctx.inspection, f"{self.prefix}/{name}"
         with inspection.evidence_lock:
             generation = inspection.evidence_generation.get(key, 0) + 1
             inspection.evidence_generation[key] = generation
 
-        def write(frame: Any) -> str:
+        def write(frame: Any, box: CropBox | None = None) -> str:
             started = time.perf_counter()
+            if box is not None:
+                frame, box = cut_to_phone(frame, box, self.mm_per_px, check=check_crop)
             data = _encode(frame, self.fmt)
             inspection.add_timing("encode_s", time.perf_counter() - started)
             digest = hashlib.sha256(data).hexdigest()
@@ -131,12 +149,17 @@ class EvidenceWriter:
                     return path.name          # a re-run step captured this frame again: its save wins
                 path.write_bytes(data)
                 self.ctx.record.add_evidence(key, digest, str(path))
+            with self._lock:
+                if box is None:
+                    self._crops.pop(path.name, None)
+                else:
+                    self._crops[path.name] = {"box": box.to_list(), "frame_size": list(box.frame_size)}
             return path.name
 
-        if isinstance(frame, Future):      # encoded once developed, no worker waits for it
-            future = then_submit([frame], self.ctx.executor, write)
-        else:
-            future = self.ctx.executor.submit(write, frame)
+        inputs = [frame if isinstance(frame, Future) else done_future(frame)]
+        if crop is not None:
+            inputs.append(crop)
+        future = then_submit(inputs, self.ctx.executor, write)    # encoded once developed, no worker waits
         with self._lock:
             self._futures.append(future)
         self.ctx.inspection.pending_writes.append(future)   # the report waits for every hash
@@ -151,9 +174,16 @@ class EvidenceWriter:
 
     def write_manifest(self, manifest: dict[str, Any]) -> Path:
         self.wait()
-        path = self.folder / "manifest.json"
-        path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        self._write_manifest_file(manifest)
         return self.folder
+
+    def _write_manifest_file(self, manifest: dict[str, Any]) -> None:
+        """The manifest, with the box each cut frame was cut to (full-frame px: x, y, width, height)."""
+        with self._lock:
+            crops = {name: dict(crop) for name, crop in sorted(self._crops.items())}
+        if crops:
+            manifest = {**manifest, "crops": crops}
+        (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
     def write_manifest_when_saved(self, manifest: dict[str, Any]) -> Future:
         """Write the manifest once every frame is on disk, without blocking the capture thread."""
@@ -171,13 +201,13 @@ class EvidenceWriter:
             try:
                 for f in futures:
                     f.result()
-                (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+                self._write_manifest_file(manifest)
                 done.set_result(self.folder)
             except BaseException as exc:  # noqa: BLE001 - the verdict step re-raises it
                 done.set_exception(exc)
 
         if not futures:
-            (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            self._write_manifest_file(manifest)
             done.set_result(self.folder)
         for f in futures:
             f.add_done_callback(one_done)

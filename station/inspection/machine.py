@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable
@@ -352,8 +353,13 @@ class Inspection:
             # Grades still being computed are measurements too: let them land in the record,
             # unless the operator cancelled.
             # Frames first: a developed frame hands its encoding and grading to the executor.
-            self.frame_executor.shutdown(wait=True, cancel_futures=self.state == State.CANCELLED)
-            self.executor.shutdown(wait=True, cancel_futures=self.state == State.CANCELLED)
+            cancelled = self.state == State.CANCELLED
+            self.frame_executor.shutdown(wait=True, cancel_futures=cancelled)
+            if not cancelled:
+                # Chained work (locate the phone, then cut and store the frame) submits its next
+                # part when the previous one ends: settle it all before the pool stops taking work.
+                wait_futures([*self.pending_writes, *self.pending_grades.values()])
+            self.executor.shutdown(wait=True, cancel_futures=cancelled)
         self.bus.emit("finished", None, inspection_id=self.record.id, state=self.state.value,
                       overall=(self.record.results.get("overall") or {}).get("grade"),
                       report_id=(self.record.report or {}).get("report_id"))

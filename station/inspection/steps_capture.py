@@ -4,7 +4,8 @@ Grading runs on the worker pool while the next captures go on (the verdict step 
 grades), so the wall time of an inspection is close to the rig's own settle/exposure time.
 Screen and body frames are exposed here and developed on the frame thread (`capture_later`):
 the rig settles the next light while the last frame is rendered, encoded and graded.
-Frames are evidence: each is saved (PNG, body photos JPEG) with its SHA-256 in the inspection record.
+Frames are evidence: each is saved (PNG, body photos JPEG) with its SHA-256 in the inspection record,
+cut to the phone plus a margin of tray (`evidence_crop`).
 """
 
 from __future__ import annotations
@@ -46,11 +47,12 @@ def imei(ctx: StepContext) -> dict[str, Any]:
     phone = ctx.devices.phone
     phone.shell(DIAL_IMEI)
     set_lights(ctx, **IMEI_LIGHT)
-    writer = EvidenceWriter(ctx, "imei")
+    writer = EvidenceWriter(ctx, "imei", mm_per_px=_calibrated_scale(ctx))
     screen_imeis: list[str] = []
     for attempt in range(2):
         frame = capture(ctx)
-        writer.save(f"imei_screen_{attempt}", frame)
+        box = writer.locate_phone(frame) if writer.mm_per_px else None
+        writer.save(f"imei_screen_{attempt}", frame, crop=box, check_crop=False)
         ctx.progress(0.5 + attempt * 0.25, message="reading the *#06# screen")
         screen_imeis = list(read_screen(frame).get("imeis") or [])
         if screen_imeis:
@@ -64,6 +66,12 @@ def imei(ctx: StepContext) -> dict[str, Any]:
     ctx.record.put_result("imei", out)
     ctx.result(verdict=out.get("verdict"), imeis=usb_imeis or out.get("imeis") or [], reasons=out.get("reasons", []))
     return {"verdict": out.get("verdict")}
+
+
+def _calibrated_scale(ctx: StepContext) -> float | None:
+    """The rig's calibrated mm per pixel, None without one (frames are then stored whole)."""
+    calibrated = (ctx.record.results.get("rig") or {}).get("mm_per_px")
+    return float(calibrated) if calibrated else None
 
 
 def _display_size(ctx: StepContext) -> dict[str, int]:
@@ -85,7 +93,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     ensure_pose(ctx, "front")
     phone = ctx.devices.phone
     display = _display_size(ctx)
-    writer = EvidenceWriter(ctx, "screen")
+    writer = EvidenceWriter(ctx, "screen", mm_per_px=_calibrated_scale(ctx))
     from drivers.camera.frameset import SCREEN_PATTERNS as names, lights_for
 
     show_pattern = import_part("station.screen_patterns", "show_pattern")
@@ -95,8 +103,12 @@ def screen(ctx: StepContext) -> dict[str, Any]:
         # Lit patterns under a dim top light (outline visible), "off" under raking light.
         set_lights(ctx, **lights_for(name))
         shots[name] = capture_later(ctx)
-        writer.save(name, shots[name])
         ctx.progress((i + 1) / len(names), pattern=name)
+    # All seven are stored cut to one box (a frame set's frames share one size): the phone as the
+    # screen-off shot under raking light shows it (lit patterns show the display, not the body).
+    box = writer.locate_phone(shots["off"]) if writer.mm_per_px and "off" in shots else None
+    for name in names:
+        writer.save(name, shots[name], crop=box, check_crop=False)
     manifest = {"format": "frameset/1", "display": display,
                 "frames": {name: writer.file_name(name) for name in names}}
     # Graded from the frames in memory while the PNGs are still being written and the body is
@@ -111,7 +123,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
 def cosmetic(ctx: StepContext) -> dict[str, Any]:
     grade_cosmetic = import_part("station.grading.cosmetic", "grade_cosmetic_frameset")
     mm_per_px = _scale_mm_per_px(ctx)
-    writer = EvidenceWriter(ctx, "cosmetic", fmt="jpg")
+    writer = EvidenceWriter(ctx, "cosmetic", fmt="jpg", mm_per_px=mm_per_px)
     ctx.devices.phone.shell(SCREEN_SLEEP)          # the front face is photographed screen-off
     by_face = FaceByFaceGrader.create(ctx.executor, mm_per_px,
                                       on_time=lambda s: ctx.inspection.add_timing("grade_s", s))
@@ -122,11 +134,16 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
         ensure_pose(ctx, face)
         frames[face] = {}
         shots: dict[str, Any] = {}
+        box = None                      # where the phone lies in this pose: found in its first frame
         for light in FACE_LIGHTS[face]:
             set_lights(ctx, **{light: 100})
             name = f"{face}_{light}"
             shots[light] = capture_later(ctx)
-            writer.save(name, shots[light])
+            first = box is None
+            if first:
+                box = writer.locate_phone(shots[light])
+            # Later lights are checked against the box: a phone that moved is stored whole.
+            writer.save(name, shots[light], crop=box, check_crop=not first)
             frames[face][light] = writer.file_name(name)
             done += 1
             ctx.progress(done / total, face=face, light=light)
@@ -150,11 +167,10 @@ def _scale_mm_per_px(ctx: StepContext) -> float:
     """The frames' scale: the rig's marker calibration (what the grader is told, as on a real
     station). A camera that reports its own scale (the simulated one) is only a cross-check: if it
     disagrees by more than SCALE_TOLERANCE the operator is warned, the calibration still wins."""
-    calibrated = (ctx.record.results.get("rig") or {}).get("mm_per_px")
+    calibrated = _calibrated_scale(ctx)
     if not calibrated:
         raise HardwareError("no image scale: the rig reported no calibration",
                             "run the rig's calibration (station rig selftest) and inspect again")
-    calibrated = float(calibrated)
     camera = ctx.devices.camera
     own = getattr(camera, "mm_per_px", None) or getattr(getattr(camera, "camera", None), "mm_per_px", None)
     mismatch = scale_mismatch(calibrated, own)

@@ -85,13 +85,35 @@ def test_screen_and_body_frames_all_become_hashed_evidence_and_the_screen_grade_
     for item in record.evidence:               # what the report will sign is what is on disk
         assert hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest() == item["sha256"]
     assert inspection.timings["frames"] >= 38 and inspection.timings["render_s"] > 0
-    # Graded in memory while capturing; the lossless PNGs on disk give the very same grade.
+    # Graded in memory from whole frames while capturing; the frames on disk are cut to the phone
+    # (the box in each manifest), and re-graded — as a resumed inspection would — give the same grades.
+    import json
+
+    import cv2
+
+    from station.grading.cosmetic import grade_cosmetic_frameset
     from station.grading.screen import grade_screen_frameset
 
+    for part, count in (("screen", 7), ("cosmetic", 30)):
+        folder = Path(record.results[f"{part}_frameset"])
+        crops = json.loads((folder / "manifest.json").read_text())["crops"]
+        assert len(crops) == count
+        for name, crop in crops.items():
+            x, y, width, height = crop["box"]
+            frame_w, frame_h = crop["frame_size"]
+            stored = cv2.imread(str(folder / name))
+            assert stored.shape[:2] == (height, width)
+            assert 0 <= x and 0 <= y and x + width <= frame_w and y + height <= frame_h
+            assert width * height < 0.75 * frame_w * frame_h
     again = grade_screen_frameset(record.results["screen_frameset"])
-    assert again["grade"] == record.results["screen"]["grade"]
-    assert len(again["defects"]) == len(record.results["screen"]["defects"])
-    assert (Path(record.results["cosmetic_frameset"]) / "manifest.json").exists()
+    live = record.results["screen"]
+    assert again["grade"] == live["grade"]
+    assert [(d["kind"], d["x"], d["y"]) for d in again["defects"]] == [(d["kind"], d["x"], d["y"]) for d in live["defects"]]
+    cosmetic = grade_cosmetic_frameset(record.results["cosmetic_frameset"])
+    cosmetic = cosmetic.to_dict() if hasattr(cosmetic, "to_dict") else cosmetic
+    assert cosmetic["grade"] == record.results["cosmetic"]["grade"]
+    assert sorted((d["kind"], d.get("face")) for d in cosmetic["defects"]) == \
+        sorted((d["kind"], d.get("face")) for d in record.results["cosmetic"]["defects"])
 
 
 def test_a_re_run_steps_frame_wins_over_the_failed_attempts_late_one(fresh_world):

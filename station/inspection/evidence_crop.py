@@ -1,0 +1,89 @@
+"""Evidence frames cut to the phone: the phone's outline plus a margin of tray, not the whole tray.
+
+Why: a 12 MP frame of the tray is two thirds empty tray. Kept whole, one inspection stored ~270 MB
+of evidence (seven 28 MB screen PNGs); cut to the phone, about half, and the encoding (on the
+station's two cores, next to capture and grading) shrinks with it. The cut keeps the whole phone and
+`MARGIN_MM` of tray around it, so the graders — which read the tray's level from a frame's border —
+re-grade the stored frame set to the same result (tests/inspection/test_capture_pipeline.py).
+Where the phone is not found the frame is stored whole: evidence is never lost to a failed search.
+The box is recorded in the manifest (`crops`) so full-frame coordinates can be recovered.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from station.errors import BadInput
+
+MARGIN_MM = 8.0       # tray kept around the outline: > the graders' border ring and a small shift
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CropBox:
+    """A box in frame pixels (x, y = top-left) of a frame `frame_size` = (width, height)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    frame_size: tuple[int, int]
+
+    def to_list(self) -> list[int]:
+        return [self.x, self.y, self.width, self.height]
+
+    def cut(self, frame: Any) -> Any:
+        """The box of `frame` (a view, no copy); the frame as is if its size is not the box's frame."""
+        height, width = frame.shape[:2]
+        if (width, height) != self.frame_size:
+            return frame
+        return frame[self.y:self.y + self.height, self.x:self.x + self.width]
+
+
+def box_around(corners: np.ndarray, frame_size: tuple[int, int], margin_px: float) -> CropBox:
+    """The axis-aligned box around `corners` (Nx2 frame px) grown by `margin_px`, inside the frame."""
+    width, height = frame_size
+    pts = np.asarray(corners, dtype=np.float64).reshape(-1, 2)
+    x0 = int(max(np.floor(pts[:, 0].min() - margin_px), 0))
+    y0 = int(max(np.floor(pts[:, 1].min() - margin_px), 0))
+    x1 = int(min(np.ceil(pts[:, 0].max() + margin_px), width))
+    y1 = int(min(np.ceil(pts[:, 1].max() + margin_px), height))
+    if x1 <= x0 or y1 <= y0:
+        raise ValueError(f"corners {pts.tolist()} lie outside the {width}x{height} frame")
+    return CropBox(x0, y0, x1 - x0, y1 - y0, (width, height))
+
+
+def phone_box(frame: Any, mm_per_px: float, margin_mm: float = MARGIN_MM) -> CropBox | None:
+    """The phone's outline in `frame` plus `margin_mm` of tray, or None when it is not found."""
+    import cv2  # only here: station/ keeps cv2 out of module level
+
+    from station.grading.cosmetic.outline import find_outline
+
+    image = np.asarray(frame)
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    try:
+        outline = find_outline(grey, mm_per_px, "evidence")
+    except BadInput:
+        return None
+    return box_around(outline.corners, (image.shape[1], image.shape[0]), margin_mm / mm_per_px)
+
+
+def cut_to_phone(frame: Any, box: CropBox | None, mm_per_px: float | None,
+                 check: bool = True) -> tuple[Any, CropBox | None]:
+    """(`frame` cut to `box`, box) — with `check`, only when the phone lies wholly inside the cut
+    (looked for in the cut itself); else (the whole frame, None): a phone that moved since the box
+    was found stays in the evidence whole."""
+    if box is None:
+        return frame, None
+    cut = box.cut(frame)
+    if cut is frame:
+        return frame, None
+    if check and (mm_per_px is None or phone_box(cut, mm_per_px, margin_mm=0.0) is None):
+        log.info("phone not wholly inside the evidence cut %s: frame stored whole", box.to_list())
+        return frame, None
+    return cut, box

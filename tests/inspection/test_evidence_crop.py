@@ -1,0 +1,82 @@
+"""Evidence frames cut to the phone: the box holds the whole phone (ground truth: the simulator's
+placement of the phone), nothing is cut when the phone is not found or has moved out of the box."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from drivers.camera import body_render
+from drivers.camera.body_layers import face_layers
+from drivers.scenario import load_scenario
+from station.inspection.evidence_crop import MARGIN_MM, CropBox, box_around, cut_to_phone, phone_box
+
+MM_PER_PX = 0.2        # 750 x 1000 px faces: the same geometry as 12 MP at a sixteenth of the cost
+
+
+@pytest.mark.parametrize("corners, frame_size, margin, expected", [
+    ([[10, 20], [50, 20], [50, 80], [10, 80]], (100, 100), 5, (5, 15, 50, 70)),
+    ([[2, 3], [98, 3], [98, 97], [2, 97]], (100, 100), 10, (0, 0, 100, 100)),        # clamped to the frame
+    ([[10.4, 20.6], [49.2, 20.1], [50.7, 79.5], [9.9, 80.2]], (100, 100), 0, (9, 20, 42, 61)),  # outward
+])
+def test_box_around_grows_the_corners_by_the_margin_inside_the_frame(corners, frame_size, margin, expected):
+    box = box_around(np.array(corners), frame_size, margin)
+    assert (box.x, box.y, box.width, box.height) == expected
+    assert box.frame_size == frame_size
+
+
+def test_box_around_refuses_corners_outside_the_frame():
+    with pytest.raises(ValueError, match="outside"):
+        box_around(np.array([[200, 200], [300, 200], [300, 300], [200, 300]]), (100, 100), 0)
+
+
+def _true_corners(face: str, seed: int) -> np.ndarray:
+    """Where the simulator put the face's corners in the frame (frame px)."""
+    layers = face_layers(load_scenario("default"), face, mm_per_px=MM_PER_PX, seed=seed)
+    hom, _theta, _frame = body_render._placement(layers, face, seed)
+    h, w = layers.alpha.shape
+    return cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float32), hom)[0]
+
+
+@pytest.mark.parametrize("face, light, seed", [
+    ("back", "n", 0), ("back", "top", 3), ("front", "e", 1), ("left", "s", 2), ("top", "w", 4),
+])
+def test_the_box_holds_the_whole_phone_and_a_margin_of_tray(face, light, seed):
+    frame = body_render.render_face(load_scenario("default"), face, light, mm_per_px=MM_PER_PX, seed=seed)
+    box = phone_box(frame, MM_PER_PX)
+    assert box is not None
+    truth = _true_corners(face, seed)
+    inner = MARGIN_MM / MM_PER_PX / 2            # at least half the margin beyond every true corner
+    height, width = frame.shape[:2]
+    assert box.x <= max(truth[:, 0].min() - inner, 0) and box.y <= max(truth[:, 1].min() - inner, 0)
+    assert box.x + box.width >= min(truth[:, 0].max() + inner, width)
+    assert box.y + box.height >= min(truth[:, 1].max() + inner, height)
+    assert box.width * box.height < 0.75 * width * height       # and it does leave tray out
+
+
+def test_no_phone_in_view_means_no_box():
+    tray = body_render._tray_full((750, 1000), "n").copy()
+    assert phone_box(tray, MM_PER_PX) is None
+
+
+def test_a_phone_that_moved_out_of_the_box_is_stored_whole():
+    scenario = load_scenario("default")
+    here = body_render.render_face(scenario, "back", "n", mm_per_px=MM_PER_PX, seed=0)
+    box = phone_box(here, MM_PER_PX)
+    moved = np.roll(here, shift=(0, box.width // 2), axis=(0, 1))      # the phone slid sideways
+    frame, used = cut_to_phone(moved, box, MM_PER_PX)
+    assert used is None and frame is moved
+    # The frame the box was found in is cut, and the cut is a view of it (no copy).
+    frame, used = cut_to_phone(here, box, MM_PER_PX)
+    assert used == box and frame.shape[:2] == (box.height, box.width) and np.shares_memory(frame, here)
+    # Without the check (frames where the phone cannot be seen) the box is trusted.
+    frame, used = cut_to_phone(moved, box, MM_PER_PX, check=False)
+    assert used == box and frame.shape[:2] == (box.height, box.width)
+
+
+def test_a_box_for_another_frame_size_leaves_the_frame_whole():
+    box = CropBox(10, 10, 50, 50, (200, 100))
+    frame = np.zeros((120, 200, 3), np.uint8)
+    assert box.cut(frame) is frame
+    assert cut_to_phone(frame, box, MM_PER_PX, check=False) == (frame, None)
