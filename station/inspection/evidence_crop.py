@@ -1,12 +1,13 @@
 """Evidence frames cut to the phone: the phone's outline plus a margin of tray, not the whole tray.
 
-Why: a 12 MP frame of the tray is two thirds empty tray. Kept whole, one inspection stored ~270 MB
-of evidence (seven 28 MB screen PNGs); cut to the phone, about half, and the encoding (on the
-station's two cores, next to capture and grading) shrinks with it. The cut keeps the whole phone and
+Why: a 12 MP frame of the tray is mostly empty tray. Kept whole, one inspection stored ~190 MB of
+evidence (seven ~19 MB screen PNGs); cut to the phone, ~91 MB, and the encoding (on the station's
+two cores, next to capture and grading) roughly halves with it. The cut keeps the whole phone and
 `MARGIN_MM` of tray around it, so the graders — which read the tray's level from a frame's border —
 re-grade the stored frame set to the same result (tests/inspection/test_capture_pipeline.py).
 Where the phone is not found the frame is stored whole: evidence is never lost to a failed search.
-The box is recorded in the manifest (`crops`) so full-frame coordinates can be recovered.
+A frame set's manifest records each box (`crops`) so full-frame coordinates can be recovered
+(the *#06# frame has no manifest: only its IMEI text is read from it).
 """
 
 from __future__ import annotations
