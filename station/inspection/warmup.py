@@ -1,0 +1,44 @@
+"""Loading the inspection's later parts while the rig runs its self-test.
+
+The first inspection in a process paid ~0.5–0.7 s at the sign step just importing the report
+renderers (fpdf2, fontTools, segno, Pillow), and smaller amounts at each grader's first use: on air
+that is the first phone of the stream waiting at "signing". The rig's self-test is ~0.64 s of
+physical waiting with the CPU idle, so those imports happen then, on a background thread.
+A part that is not installed is simply skipped: its step reports it when it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+LATER_PARTS = (
+    "station.imei", "station.imei.screen",                 # *#06# decode, TAC database
+    "station.grading.screen", "station.grading.cosmetic",  # screen and body graders
+    "station.report", "station.report.render",             # signing, the PDF/PNG/HTML renderings
+    "station.warranty",                                     # the registry
+)
+
+
+def import_parts(modules: tuple[str, ...] = LATER_PARTS) -> list[str]:
+    """Import `modules`; the names that imported. A missing or broken part is skipped, not raised:
+    its own step imports it again and reports what is wrong to the operator."""
+    loaded = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - see above: the step says it, with a hint
+            log.debug("warm-up: %s not loaded (%s)", name, exc)
+            continue
+        loaded.append(name)
+    return loaded
+
+
+def start_warm_up(modules: tuple[str, ...] = LATER_PARTS) -> threading.Thread:
+    """Import the later parts on a daemon thread (never delays a step, nor the process's exit)."""
+    thread = threading.Thread(target=import_parts, args=(modules,), name="inspection-warm-up", daemon=True)
+    thread.start()
+    return thread
