@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from concurrent.futures import Future
@@ -20,6 +21,8 @@ from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
 from station.inspection.futures import done_future, then_submit
 from station.inspection.png import encode_png
+
+log = logging.getLogger(__name__)
 
 ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
 
@@ -121,8 +124,17 @@ class EvidenceWriter:
         if self.mm_per_px is None:
             raise ValueError("locate_phone needs the writer's mm_per_px (the rig's calibration)")
         scale = self.mm_per_px
+
+        def locate(image: Any):
+            try:
+                return phone_box(image, scale)
+            except Exception:  # noqa: BLE001 - a failed search must not cost the frame: stored whole
+                log.warning("could not locate the phone for the evidence cut; frames stored whole",
+                            exc_info=True)
+                return None
+
         inputs = [frame] if isinstance(frame, Future) else [done_future(frame)]
-        return then_submit(inputs, self.ctx.executor, lambda image: phone_box(image, scale))
+        return then_submit(inputs, self.ctx.executor, locate)
 
     def save(self, name: str, frame: Any, crop: Future | None = None, check_crop: bool = True) -> Future:
         """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`).
@@ -149,11 +161,11 @@ class EvidenceWriter:
                     return path.name          # a re-run step captured this frame again: its save wins
                 path.write_bytes(data)
                 self.ctx.record.add_evidence(key, digest, str(path))
-            with self._lock:
-                if box is None:
-                    self._crops.pop(path.name, None)
-                else:
-                    self._crops[path.name] = {"box": box.to_list(), "frame_size": list(box.frame_size)}
+                with self._lock:        # file, hash and cut box of the same capture, together
+                    if box is None:
+                        self._crops.pop(path.name, None)
+                    else:
+                        self._crops[path.name] = {"box": box.to_list(), "frame_size": list(box.frame_size)}
             return path.name
 
         inputs = [frame if isinstance(frame, Future) else done_future(frame)]

@@ -84,7 +84,13 @@ def cut_to_phone(frame: Any, box: CropBox | None, mm_per_px: float | None,
     cut = box.cut(frame)
     if cut is frame:
         return frame, None
-    if check and (mm_per_px is None or phone_box(cut, mm_per_px, margin_mm=0.0) is None):
-        log.info("phone not wholly inside the evidence cut %s: frame stored whole", box.to_list())
-        return frame, None
+    if check:
+        try:
+            inside = mm_per_px is not None and phone_box(cut, mm_per_px, margin_mm=0.0) is not None
+        except Exception:  # noqa: BLE001 - a failed check must not cost the frame: stored whole
+            log.warning("could not check the evidence cut %s; frame stored whole", box.to_list(), exc_info=True)
+            inside = False
+        if not inside:
+            log.info("phone not wholly inside the evidence cut %s: frame stored whole", box.to_list())
+            return frame, None
     return cut, box

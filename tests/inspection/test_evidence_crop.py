@@ -80,3 +80,64 @@ def test_a_box_for_another_frame_size_leaves_the_frame_whole():
     frame = np.zeros((120, 200, 3), np.uint8)
     assert box.cut(frame) is frame
     assert cut_to_phone(frame, box, MM_PER_PX, check=False) == (frame, None)
+
+
+class _Inspection:
+    """The parts of an inspection an EvidenceWriter uses (the real record and a real pool)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.evidence_lock = threading.Lock()
+        self.evidence_generation: dict = {}
+        self.pending_writes: list = []
+
+    def add_timing(self, key: str, amount: float) -> None:
+        pass
+
+
+@pytest.fixture
+def writer_ctx():
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from station.inspection.record import InspectionRecord
+
+    pool = ThreadPoolExecutor(max_workers=2)
+    yield SimpleNamespace(record=InspectionRecord(id="insp-crop-test", devices={}), inspection=_Inspection(),
+                          executor=pool)
+    pool.shutdown(wait=True)
+
+
+def _save_and_manifest(writer_ctx, frame):
+    import json
+
+    from station.inspection.capture import EvidenceWriter
+
+    writer = EvidenceWriter(writer_ctx, "cosmetic", fmt="jpg", mm_per_px=MM_PER_PX)
+    box = writer.locate_phone(frame)
+    writer.save("back_n", frame, crop=box, check_crop=False)
+    folder = writer.write_manifest({"format": "frameset/1", "frames": {"back": {"n": "back_n.jpg"}}})
+    stored = cv2.imread(str(folder / "back_n.jpg"))
+    return stored, json.loads((folder / "manifest.json").read_text()), writer_ctx.record.evidence
+
+
+def test_the_writer_stores_the_cut_and_records_its_box(writer_ctx):
+    frame = body_render.render_face(load_scenario("default"), "back", "n", mm_per_px=MM_PER_PX, seed=0)
+    stored, manifest, evidence = _save_and_manifest(writer_ctx, frame)
+    x, y, width, height = manifest["crops"]["back_n.jpg"]["box"]
+    assert stored.shape[:2] == (height, width) and manifest["crops"]["back_n.jpg"]["frame_size"] == [750, 1000]
+    assert [e["name"] for e in evidence] == ["cosmetic/back_n"]
+
+
+def test_a_search_that_fails_unexpectedly_costs_nothing_the_frame_is_stored_whole(writer_ctx, monkeypatch):
+    import station.inspection.capture as capture
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("locator crashed")
+
+    monkeypatch.setattr(capture, "phone_box", broken)
+    frame = body_render.render_face(load_scenario("default"), "back", "n", mm_per_px=MM_PER_PX, seed=0)
+    stored, manifest, evidence = _save_and_manifest(writer_ctx, frame)
+    assert stored.shape == frame.shape and "crops" not in manifest
+    assert [e["name"] for e in evidence] == ["cosmetic/back_n"]
