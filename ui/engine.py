@@ -29,6 +29,7 @@ import time
 from typing import Any
 
 from station.inspection.events import EventBus
+from station.inspection.warmup import LATER_PARTS, import_parts
 from ui.operator import GuiOperator
 from ui.app_settings import AppSettings
 
@@ -248,22 +249,16 @@ def _sim_world(settings: AppSettings):
 
 
 # Imported before "ready" so the first inspection does not pay for them mid-step.
+# Before the first inspection: the libraries and drivers too (the CLI's inspection imports only
+# the later steps' parts, during the rig's self-test: station/inspection/warmup.py).
 PRELOAD = ("numpy", "cv2", "drivers.camera", "drivers.rig", "drivers.phone", "station.phone",
-           "station.imei", "station.grading.screen", "station.grading.cosmetic",
-           "station.inspection.steps", "station.report", "station.warranty")
+           "station.inspection.steps", *LATER_PARTS)
 
 
 def preload() -> list[str]:
     """Import what the steps will need; returns the parts not installed (their steps say so)."""
-    import importlib
-
-    missing = []
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a part not installed is reported by its step, clearly
-            missing.append(name)
-    return missing
+    loaded = set(import_parts(PRELOAD))
+    return [name for name in PRELOAD if name not in loaded]
 
 
 ENGINE_NICENESS = 10
