@@ -43,3 +43,21 @@ def test_engine_errors_reach_the_user_with_what_to_do(qtbot, window_factory):
     assert window.inspect.steps.badge_text("connect_rig") == status_label_text("failed")
     assert "no-such-phone" in window.inspect.prompt.text()
     assert "→" in window.inspect.prompt.text(), "the hint (what to do) is shown"
+
+
+def test_the_engine_yields_to_the_gui_without_being_starved_by_other_programs(qtbot, window_factory, monkeypatch):
+    """Niceness 10 in the normal class, not SCHED_IDLE: an idle-class engine gets no CPU while
+    another program (OBS encoding the stream) keeps both cores busy, and the inspection froze."""
+    import os
+
+    from ui.engine import ENGINE_NICENESS
+
+    monkeypatch.delenv("STATION_ENGINE_SCHED", raising=False)
+    window = window_factory(auto=False)
+    press(qtbot, window, Qt.Key_F5)
+    proc = window.controller._proc
+    qtbot.waitUntil(lambda: any(e.kind == "step_started" for e in window.controller.events), timeout=120_000)
+    assert os.sched_getscheduler(proc.pid) == os.SCHED_OTHER
+    assert os.getpriority(os.PRIO_PROCESS, proc.pid) - os.getpriority(os.PRIO_PROCESS, 0) == ENGINE_NICENESS
+    press(qtbot, window, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=120_000)
