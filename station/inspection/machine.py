@@ -177,7 +177,7 @@ class Inspection:
         self.frame_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frames")
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
-        self.pending_writes: list[Any] = []        # Futures of evidence files still being written
+        self.pending_writes: list[Any] = []        # Futures of evidence files, report copies, still being written
         # A re-run step saves its frames again while the failed attempt's may still be encoding:
         # the newest save of a name wins, file and recorded hash together (capture.EvidenceWriter).
         self.evidence_lock = threading.Lock()

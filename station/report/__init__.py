@@ -65,7 +65,7 @@ def verify_url(report_id: str, base_url: str | None = None) -> str:
 
 def __getattr__(name: str):
     # Lazy: the warranty registry imports this package, so import it only when asked for.
-    if name in ("issue_report_and_warranty", "IssuedReport"):
+    if name in ("issue_report_and_warranty", "IssuedReport", "render_copies"):
         from station.warranty import issue
 
         return getattr(issue, name)
@@ -80,4 +80,5 @@ __all__ = ["REPORT_FORMAT", "WARRANTY_DAYS", "Keyring", "Verified", "Verificatio
            "build_report", "default_keyring", "evidence_entries", "load_public_key", "mask_imei", "peek",
            "public_view", "sha256_file", "sign_report", "station_id", "validate_inspection",
            "verify_report", "verify_report_file", "verify_url", "issue_report_and_warranty", "IssuedReport",
+           "render_copies",
            "render_html", "render_pdf", "render_card"]

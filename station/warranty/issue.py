@@ -92,14 +92,21 @@ def issue_report_and_warranty(inspection: dict, *, sale_date: date | str | None 
                           jws_path=jws_path, public_key_path=ring.public_key_path(key.kid), key_id=key.kid,
                           verify_url=verify_url(report_id), report=report)
     if render:
-        try:
-            from station.report.render import render_all
-
-            issued.renderings = render_all(report, jws_path.parent, verify_url=issued.verify_url)
-        except Exception as exc:  # noqa: BLE001 - the warranty stands; renderings can be redone
-            log.warning("report %s issued but rendering failed (%s); run: station report render %s",
-                        report_id, exc, jws_path)
+        render_copies(issued)
     return issued
+
+
+def render_copies(issued: IssuedReport) -> dict:
+    """Write the HTML/PDF/PNG copies of an issued report next to its .jws; a failure is logged with
+    the command that redoes it (the warranty stands: the copies are made from the signed report)."""
+    try:
+        from station.report.render import render_all
+
+        issued.renderings = render_all(issued.report, issued.jws_path.parent, verify_url=issued.verify_url)
+    except Exception as exc:  # noqa: BLE001 - the warranty stands; renderings can be redone
+        log.warning("report %s issued but rendering failed (%s); run: station report render %s",
+                    issued.report_id, exc, issued.jws_path)
+    return issued.renderings
 
 
 def report_path(report_id: str, registry=None) -> Path | None:

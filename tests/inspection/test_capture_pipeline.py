@@ -181,3 +181,29 @@ def test_a_resumed_imei_step_counts_only_if_its_frame_reached_the_disk(tmp_path)
     assert not imei_evidence_saved(record)                       # recorded path but no file
     missing.write_bytes(b"png")
     assert imei_evidence_saved(record)
+
+
+def test_the_report_is_announced_before_its_printable_copies_and_they_exist_when_the_run_ends(fresh_world):
+    """The overlay shows the warranty as soon as it is committed; the HTML/PDF/PNG copies (made from
+    the signed report on the worker pool) are still all written before the inspection ends."""
+    bus = EventBus()
+    copies_at_announcement = []
+
+    def on_event(event) -> None:
+        if event.kind == "report_issued":
+            folder = Path(event.data["jws_path"]).parent
+            copies_at_announcement.extend(sorted(folder.glob(f"{event.data['report_id']}.*")))
+
+    bus.subscribe(on_event)
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                                  SimulatedOperator(world_for("default")), bus=bus, options=InspectionOptions())
+    try:
+        record = inspection.run()
+    finally:
+        inspection.devices.close()
+    assert inspection.state == State.COMPLETED, inspection.error
+    jws = Path(record.report["jws_path"])
+    assert [p.suffix for p in copies_at_announcement] == [".jws"]     # announced before the copies
+    for suffix in (".html", ".pdf", ".png"):
+        copy = jws.with_suffix(suffix)
+        assert copy.is_file() and copy.stat().st_size > 0, copy
