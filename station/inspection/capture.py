@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 import time
 from concurrent.futures import Future
@@ -21,8 +20,6 @@ from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
 from station.inspection.futures import done_future, then_submit
 from station.inspection.png import encode_png
-
-log = logging.getLogger(__name__)
 
 ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
 
@@ -119,22 +116,14 @@ class EvidenceWriter:
     def file_name(self, name: str) -> str:
         return f"{name}.{self.fmt}"
 
-    def locate_phone(self, frame: Any) -> Future:
-        """A Future of the phone's box in `frame` (or of None): the cut for frames of one pose."""
-        if self.mm_per_px is None:
-            raise ValueError("locate_phone needs the writer's mm_per_px (the rig's calibration)")
+    def locate_phone(self, frame: Any) -> Future | None:
+        """A Future of the phone's box in `frame` (or of None): the cut for frames of one pose.
+        None without the frames' scale (no rig calibration): they are stored whole."""
         scale = self.mm_per_px
-
-        def locate(image: Any):
-            try:
-                return phone_box(image, scale)
-            except Exception:  # noqa: BLE001 - a failed search must not cost the frame: stored whole
-                log.warning("could not locate the phone for the evidence cut; frames stored whole",
-                            exc_info=True)
-                return None
-
+        if scale is None:
+            return None
         inputs = [frame] if isinstance(frame, Future) else [done_future(frame)]
-        return then_submit(inputs, self.ctx.executor, locate)
+        return then_submit(inputs, self.ctx.executor, lambda image: phone_box(image, scale))
 
     def save(self, name: str, frame: Any, crop: Future | None = None, check_crop: bool = True) -> Future:
         """Encode, store and hash `frame` (an image, or a Future of one from `capture_later`).

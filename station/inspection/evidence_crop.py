@@ -60,16 +60,20 @@ def box_around(corners: np.ndarray, frame_size: tuple[int, int], margin_px: floa
 
 
 def phone_box(frame: Any, mm_per_px: float, margin_mm: float = MARGIN_MM) -> CropBox | None:
-    """The phone's outline in `frame` plus `margin_mm` of tray, or None when it is not found."""
+    """The phone's outline in `frame` plus `margin_mm` of tray; None when it is not found — or when
+    the search fails in any other way: a failed search must not cost the frame, it is stored whole."""
     import cv2  # only here: station/ keeps cv2 out of module level
 
     from station.grading.cosmetic.outline import find_outline
 
     image = np.asarray(frame)
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     try:
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
         outline = find_outline(grey, mm_per_px, "evidence")
     except BadInput:
+        return None
+    except Exception:  # noqa: BLE001 - see above
+        log.warning("could not locate the phone for the evidence cut; frame stored whole", exc_info=True)
         return None
     return box_around(outline.corners, (image.shape[1], image.shape[0]), margin_mm / mm_per_px)
 
@@ -84,13 +88,7 @@ def cut_to_phone(frame: Any, box: CropBox | None, mm_per_px: float | None,
     cut = box.cut(frame)
     if cut is frame:
         return frame, None
-    if check:
-        try:
-            inside = mm_per_px is not None and phone_box(cut, mm_per_px, margin_mm=0.0) is not None
-        except Exception:  # noqa: BLE001 - a failed check must not cost the frame: stored whole
-            log.warning("could not check the evidence cut %s; frame stored whole", box.to_list(), exc_info=True)
-            inside = False
-        if not inside:
-            log.info("phone not wholly inside the evidence cut %s: frame stored whole", box.to_list())
-            return frame, None
+    if check and (mm_per_px is None or phone_box(cut, mm_per_px, margin_mm=0.0) is None):
+        log.info("phone not wholly inside the evidence cut %s: frame stored whole", box.to_list())
+        return frame, None
     return cut, box

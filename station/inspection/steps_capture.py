@@ -51,7 +51,7 @@ def imei(ctx: StepContext) -> dict[str, Any]:
     screen_imeis: list[str] = []
     for attempt in range(2):
         frame = capture(ctx)
-        box = writer.locate_phone(frame) if writer.mm_per_px else None
+        box = writer.locate_phone(frame)
         writer.save(f"imei_screen_{attempt}", frame, crop=box, check_crop=False)
         ctx.progress(0.5 + attempt * 0.25, message="reading the *#06# screen")
         screen_imeis = list(read_screen(frame).get("imeis") or [])
@@ -106,7 +106,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
         ctx.progress((i + 1) / len(names), pattern=name)
     # All seven are stored cut to one box (a frame set's frames share one size): the phone as the
     # screen-off shot under raking light shows it (lit patterns show the display, not the body).
-    box = writer.locate_phone(shots["off"]) if writer.mm_per_px and "off" in shots else None
+    box = writer.locate_phone(shots["off"]) if "off" in shots else None
     for name in names:
         writer.save(name, shots[name], crop=box, check_crop=False)
     manifest = {"format": "frameset/1", "display": display,

@@ -131,12 +131,12 @@ def test_the_writer_stores_the_cut_and_records_its_box(writer_ctx):
 
 
 def test_a_search_that_fails_unexpectedly_costs_nothing_the_frame_is_stored_whole(writer_ctx, monkeypatch):
-    import station.inspection.capture as capture
+    import station.grading.cosmetic.outline as outline
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("locator crashed")
 
-    monkeypatch.setattr(capture, "phone_box", broken)
+    monkeypatch.setattr(outline, "find_outline", broken)      # what the phone search runs on
     frame = body_render.render_face(load_scenario("default"), "back", "n", mm_per_px=MM_PER_PX, seed=0)
     stored, manifest, evidence = _save_and_manifest(writer_ctx, frame)
     assert stored.shape == frame.shape and "crops" not in manifest
