@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   python3-venv                 # the .venv
+  gcc python3-dev              # the rig driver's C request path (drivers/rig/_fastlink.c)
   libgl1 libegl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3   # Qt and OpenCV wheels
   libusb-1.0-0                 # pyusb's libusb1 backend (real phones over USB)
   adb                          # conformance test: Google's adb client against our simulated phone

@@ -30,6 +30,11 @@ from drivers.rig.readturn import ReadTurn
 from drivers.rig.trafficlog import TrafficLog
 from drivers.rig.transport import SerialTransport
 
+try:
+    from drivers.rig import _fastlink      # the request path in C (drivers/rig/_fastlink.c)
+except ImportError:                        # built without a C compiler: the Python path, slower
+    _fastlink = None
+
 log = logging.getLogger(__name__)
 
 _BROKEN = object()        # reply-queue marker: the port failed
@@ -40,8 +45,11 @@ PROTOCOL_VERSION = 1      # firmware_specs/rig-controller.md
 class RigClient:
     def __init__(self, url: str, *, timeout_s: float = 0.15, retries: int = 8,
                  reconnect_s: float = 3.0, log_dir=None, poll_s: float = 0.05,
-                 handoff_timeout_s: float = 0.2) -> None:
+                 handoff_timeout_s: float = 0.2, fast_path: bool = True) -> None:
         self.url = url
+        # The C request path, for plain ttys while this thread holds the read turn; it handles
+        # the common reply and hands everything else to the Python path below.
+        self._fast = _fastlink if fast_path else None
         self.timeout_s = timeout_s
         # How long a request waits for the reader thread to hand over the port; the reader
         # normally answers within microseconds of being woken, so this only bounds a stall.
@@ -321,16 +329,23 @@ class RigClient:
     def _attempt(self, line: bytes, seq: int, timeout: float) -> Reply | None:
         """Send once and wait; the matching reply, or None when it must be sent again."""
         transport = self._transport
-        try:
-            if transport is None:
-                return None
-            self._log.write(">", line)
-            transport.write(line)
-        except (SerialException, OSError) as exc:
-            if self._turn.is_host():
-                self._on_broken(exc)     # we hold the port: report it and hand it back
-            return None                  # else the reader meets the same failure and reconnects
+        if transport is None:
+            return None
         deadline = time.monotonic() + timeout
+        fd = transport.fd if self._fast is not None else None
+        if fd is not None and self._turn.is_host() and not self._host_items \
+                and not self._splitter.pending:
+            reply = self._exchange(transport, fd, line, seq, timeout)
+            if reply is not None or self._transport is None:
+                return reply
+        else:
+            try:
+                self._log.write(">", line)
+                transport.write(line)
+            except (SerialException, OSError) as exc:
+                if self._turn.is_host():
+                    self._on_broken(exc)     # we hold the port: report it and hand it back
+                return None                  # else the reader meets the same failure and reconnects
         while True:
             item = self._next_item(transport, deadline)
             if item is None:
@@ -347,6 +362,26 @@ class RigClient:
                 return None
             elif isinstance(item, CorruptLine) or item is _BROKEN:
                 return None
+
+    def _exchange(self, transport, fd: int, line: bytes, seq: int, timeout: float) -> Reply | None:
+        """Send and wait in one C call. Our well-formed reply comes back decoded; whatever else
+        arrived (event, resend, corrupt or partial line, nothing) is queued for ``_attempt``'s
+        loop, which treats it exactly as bytes it read itself."""
+        self._log.write(">", line)
+        try:
+            data, sent, fields = self._fast.exchange(fd, line, seq, timeout)
+            if sent < len(line):          # a signal cut the write short
+                transport.write(line[sent:])
+        except (SerialException, OSError) as exc:
+            self._on_broken(exc)          # we hold the turn: report it and hand the port back
+            return None
+        if fields is not None:
+            self._log.write("<", data)
+            self.stats.fast_replies += 1
+            return Reply(seq, fields)
+        if data:
+            self._host_items.extend(self._ingest(data))
+        return None
 
     # ------------------------------------------------------------------ typed commands
     def identify(self) -> Identity:
@@ -413,7 +448,8 @@ def open_rig(url: str, *, check: bool = True, **options) -> RigClient:
 
     With ``check`` the rig must answer ID, so a wrong port fails here with a clear error.
     Options: timeout_s, retries, reconnect_s, log_dir (traffic log folder), poll_s,
-    handoff_timeout_s (longest wait for the reader thread to hand over the port).
+    handoff_timeout_s (longest wait for the reader thread to hand over the port), fast_path
+    (False: never the C request path, e.g. to compare the two).
     """
     rig = RigClient(url, **options)
     if check:

@@ -182,3 +182,4 @@ class RigStats(_Dict):
     events_missed: int = 0
     reconnects: int = 0
     handoff_timeouts: int = 0  # requests the reader thread did not hand the port to in time
+    fast_replies: int = 0      # replies taken whole by the C request path (drivers/rig/_fastlink.c)

@@ -58,6 +58,11 @@ class SerialTransport:
         return self
 
     @property
+    def fd(self) -> int | None:
+        """The descriptor of a plain POSIX port (None for wrappers such as spy:// or rigsim://)."""
+        return self._fd
+
+    @property
     def can_wake(self) -> bool:
         """Whether another thread can cut a blocked ``read_some`` short (see ``wake``)."""
         return self._fd is not None or hasattr(self.port, "cancel_read")

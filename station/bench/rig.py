@@ -4,7 +4,8 @@ Both servers run in their own process (as the rig is its own computer) on a pseu
   * raw echo: a loop that writes back each line it reads — the fastest a line can go there and
     back through a pty, with no protocol at all (client: os.write + os.read on the descriptor);
   * rig: ``station sim rig --timing fast`` — the simulated firmware, CRC checks and all — driven
-    by the real driver (`open_rig(path).status()`: encode, write, reader thread, decode, typed).
+    by the real driver (`open_rig(path).status()`: encode, write, wait, decode, typed, logged),
+    once with its request path in C (the default) and once in Python (``fast_path=False``);
   * protocol floor (context, not a goal): a few lines of Python on each side doing only what
     the protocol cannot skip — frame + CRC a request, wait for it with poll(), check the line
     (regex, CRC, number), answer a fixed reply, check that and split its fields — with no
@@ -141,21 +142,22 @@ def _proc_cpu_s(pid: int) -> float:
         return 0.0
 
 
-def _rig_batch(rig, count: int, cpu: dict, sim_pid: int) -> float:
+def _rig_batch(rig, count: int, cpu: dict | None = None, sim_pid: int = 0) -> float:
     start, cpu_start, sim_start = time.perf_counter(), time.process_time(), _proc_cpu_s(sim_pid)
     for _ in range(count):
         rig.status()
     wall = time.perf_counter() - start
-    cpu["driver"].append((time.process_time() - cpu_start) / count)
-    cpu["sim"].append((_proc_cpu_s(sim_pid) - sim_start) / count)
+    if cpu is not None:
+        cpu["driver"].append((time.process_time() - cpu_start) / count)
+        cpu["sim"].append((_proc_cpu_s(sim_pid) - sim_start) / count)
     return count / wall
 
 
-def run(quick: bool) -> dict:
-    """Batches alternate echo / rig so that both see the same machine load."""
+def _measure(batches: int, count: int) -> dict:
+    """Interleaved batches (all see the same machine load): raw echo, rig with the driver's C
+    request path, the same rig with its Python path (``fast_path=False``), protocol floor."""
     from drivers.rig import open_rig
 
-    batches, count = (3, 200) if quick else (7, 1500)
     echo_proc, echo_path = _start([sys.executable, "-c", _ECHO_SERVER])
     floor_proc, floor_path = _start([sys.executable, "-c", _FLOOR_SERVER])
     rig_proc, rig_path = _start([sys.executable, "-m", "station", "sim", "rig", "--timing", "fast",
@@ -164,19 +166,25 @@ def run(quick: bool) -> dict:
         fd = _open_raw(echo_path)
         floor_fd = _open_raw(floor_path, blocking=False)
         try:
-            with open_rig(rig_path) as rig:
-                cpu: dict[str, list[float]] = {"driver": [], "sim": []}
-                _raw_echo_batch(fd, max(10, count // 10))     # warm-up all three
-                _floor_batch(floor_fd, max(10, count // 10))
-                _rig_batch(rig, max(10, count // 10), cpu, rig_proc.pid)
-                cpu = {"driver": [], "sim": [], "echo_client": [], "echo_server": [],
-                       "floor_client": [], "floor_server": []}
-                raw_rates, rig_rates, floor_rates = [], [], []
-                for _ in range(batches):
-                    raw_rates.append(_raw_echo_batch(fd, count, cpu, echo_proc.pid))
-                    rig_rates.append(_rig_batch(rig, count, cpu, rig_proc.pid))
-                    floor_rates.append(_floor_batch(floor_fd, count, cpu, floor_proc.pid))
-                stats = rig.stats.to_dict()
+            cpu: dict[str, list[float]] = {"driver": [], "sim": [], "echo_client": [], "echo_server": [],
+                                           "floor_client": [], "floor_server": []}
+            rates: dict[str, list[float]] = {"echo": [], "rig": [], "python_path": [], "floor": []}
+            warm = max(10, count // 10)
+            _raw_echo_batch(fd, warm)
+            _floor_batch(floor_fd, warm)
+            resends = 0
+            for _ in range(batches):
+                rates["echo"].append(_raw_echo_batch(fd, count, cpu, echo_proc.pid))
+                # One rig port, one client at a time (each client's reader thread reads it).
+                for fast_path, key in ((True, "rig"), (False, "python_path")):
+                    with open_rig(rig_path, fast_path=fast_path) as rig:
+                        _rig_batch(rig, warm)
+                        if fast_path:
+                            rates[key].append(_rig_batch(rig, count, cpu, rig_proc.pid))
+                        else:
+                            rates[key].append(_rig_batch(rig, count))
+                        resends += rig.stats.resends
+                rates["floor"].append(_floor_batch(floor_fd, count, cpu, floor_proc.pid))
         finally:
             os.close(fd)
             os.close(floor_fd)
@@ -184,24 +192,38 @@ def run(quick: bool) -> dict:
         _stop(echo_proc)
         _stop(floor_proc)
         _stop(rig_proc)
-    raw, rig_rate = statistics.median(raw_rates), statistics.median(rig_rates)
+    medians = {key: statistics.median(values) for key, values in rates.items()}
+    return {"rates": medians, "cpu": {key: statistics.median(v) * 1e6 for key, v in cpu.items()},
+            "resends": resends}
+
+
+def run(quick: bool) -> dict:
+    from drivers.rig import client
+
+    batches, count = (3, 200) if quick else (7, 1500)
+    measured = _measure(batches, count)
+    rates, cpu, raw = measured["rates"], measured["cpu"], measured["rates"]["echo"]
     return {
-        "round_trips_per_s": round(rig_rate, 1),
+        "round_trips_per_s": round(rates["rig"], 1),
         "raw_echo_per_s": round(raw, 1),
-        "ratio": round(rig_rate / raw, 3),
+        "ratio": round(rates["rig"] / raw, 3),
+        "c_request_path": client._fastlink is not None,
+        # The same driver with its request path in Python (fast_path=False), same run.
+        "python_path_round_trips_per_s": round(rates["python_path"], 1),
+        "python_path_ratio": round(rates["python_path"] / raw, 3),
         "round_trips_per_batch": count,
         "batches": batches,
-        "resends": stats["resends"],
+        "resends": measured["resends"],
         # Where a round trip's time goes: CPU of this process (driver: encode, CRC, decode,
         # typed result, traffic log) and of the simulated firmware's process, per round trip.
-        "driver_cpu_us_per_round_trip": round(statistics.median(cpu["driver"]) * 1e6, 1),
-        "sim_cpu_us_per_round_trip": round(statistics.median(cpu["sim"]) * 1e6, 1),
-        "raw_echo_client_cpu_us_per_round_trip": round(statistics.median(cpu["echo_client"]) * 1e6, 1),
-        "raw_echo_server_cpu_us_per_round_trip": round(statistics.median(cpu["echo_server"]) * 1e6, 1),
+        "driver_cpu_us_per_round_trip": round(cpu["driver"], 1),
+        "sim_cpu_us_per_round_trip": round(cpu["sim"], 1),
+        "raw_echo_client_cpu_us_per_round_trip": round(cpu["echo_client"], 1),
+        "raw_echo_server_cpu_us_per_round_trip": round(cpu["echo_server"], 1),
         # The same round trip with nothing but the protocol's unavoidable checks, in Python.
-        "protocol_floor_per_s": round(statistics.median(floor_rates), 1),
-        "protocol_floor_ratio": round(statistics.median(floor_rates) / raw, 3),
-        "protocol_floor_client_cpu_us_per_round_trip": round(statistics.median(cpu["floor_client"]) * 1e6, 1),
-        "protocol_floor_server_cpu_us_per_round_trip": round(statistics.median(cpu["floor_server"]) * 1e6, 1),
+        "protocol_floor_per_s": round(rates["floor"], 1),
+        "protocol_floor_ratio": round(rates["floor"] / raw, 3),
+        "protocol_floor_client_cpu_us_per_round_trip": round(cpu["floor_client"], 1),
+        "protocol_floor_server_cpu_us_per_round_trip": round(cpu["floor_server"], 1),
         "command": "STATUS (typed driver call) vs same-length raw line echo",
     }

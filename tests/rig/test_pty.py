@@ -47,14 +47,30 @@ def test_driver_checkout_over_a_pty(pty_rig):
     assert result["readings"]["weight_g"] == 143.0
 
 
-def test_faults_over_a_pty():
+# Both request paths: the C one (drivers/rig/_fastlink.c, the default on a tty) and Python's.
+both_paths = pytest.mark.parametrize("fast_path", [True, False], ids=["c-path", "python-path"])
+
+
+def check_path_used(rig, fast_path: bool) -> None:
+    from drivers.rig import client
+
+    if fast_path and client._fastlink is not None:
+        assert rig.stats.fast_replies > 0, "the C request path was never taken"
+    else:
+        assert rig.stats.fast_replies == 0
+
+
+@both_paths
+def test_faults_over_a_pty(fast_path):
     server = PtyRig("default", "drop:0.05,corrupt:0.05,garbage:0.05", timing="fast", seed=5).start()
     try:
-        with open_rig(server.path) as rig:
+        with open_rig(server.path, fast_path=fast_path) as rig:
             for level in range(0, 101, 5):
                 assert rig.lights(e=level)["e"] == level
                 assert rig.weight_g() == 143.0
             assert rig.stats.resends > 0
+            assert rig.stats.corrupt_lines > 0
+            check_path_used(rig, fast_path)
     finally:
         server.stop()
 
@@ -83,10 +99,11 @@ def test_a_person_can_type_commands_in_a_terminal(pty_rig):
     assert replies[2].fields["weight_g"] == "143.0"
 
 
-def test_pty_hang_up_is_a_clear_error():
+@both_paths
+def test_pty_hang_up_is_a_clear_error(fast_path):
     server = PtyRig("default", "disconnect:3", timing="fast").start()
     try:
-        with open_rig(server.path, reconnect_s=0.5) as rig:
+        with open_rig(server.path, reconnect_s=0.5, fast_path=fast_path) as rig:
             with pytest.raises(RigDisconnected) as info:
                 for _ in range(5):
                     rig.status()
@@ -159,7 +176,8 @@ def test_station_sim_rig_stopped_by_sigterm_removes_its_link(tmp_path):
     assert not os.path.lexists(link), "SIGTERM leaves no stale link to a pty someone else may get"
 
 
-def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_thread():
+@both_paths
+def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_thread(fast_path):
     """The requester reads its own replies: a chunk may hold a duplicate, garbage or an event
     besides its reply; leftovers must count as stale, never answer the next request."""
     from drivers.simworld import world_for
@@ -167,7 +185,7 @@ def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_
     server = PtyRig("default", "duplicate:0.3,garbage:0.1", timing="fast", seed=3).start()
     lid_opened = threading.Event()
     try:
-        with open_rig(server.path) as rig:
+        with open_rig(server.path, fast_path=fast_path) as rig:
             rig.on_event(lambda event: lid_opened.set() if event.name == "lid_opened" else None)
             for level in range(0, 101, 4):
                 assert rig.lights(n=level)["n"] == level          # each reply is its own
@@ -179,5 +197,6 @@ def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_
             assert rig.status().lid_closed is False
             assert rig.stats.stale_replies > 0                    # duplicates were seen
             assert lid_opened.wait(5.0), "the lid event was lost among the replies"
+            check_path_used(rig, fast_path)
     finally:
         server.stop()
