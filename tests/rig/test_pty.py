@@ -200,3 +200,18 @@ def test_duplicated_and_glued_lines_over_a_pty_are_sorted_out_by_the_requesting_
             check_path_used(rig, fast_path)
     finally:
         server.stop()
+
+
+@both_paths
+def test_the_traffic_log_holds_every_request_and_its_reply(pty_rig, tmp_path, fast_path):
+    """Disputes read this file: the C path must log exactly what the Python path logs."""
+    with open_rig(pty_rig.path, log_dir=tmp_path, fast_path=fast_path) as rig:
+        levels = [rig.lights(top=level)["top"] for level in (10, 20, 30)]
+        check_path_used(rig, fast_path)
+    lines = (tmp_path / "rig-traffic.log").read_text().splitlines()
+    sent = [line.split(" > ", 1)[1] for line in lines if " > " in line]
+    received = [line.split(" < ", 1)[1] for line in lines if " < " in line]
+    assert levels == [10, 20, 30]
+    assert [s.split(" ", 1)[1].split("*")[0] for s in sent] == ["ID", "LIGHT top=10", "LIGHT top=20", "LIGHT top=30"]
+    assert len(received) == 4 and all(r.startswith("ok N") and r.endswith("\\n") for r in received)
+    assert [r.split(" ", 2)[1] for r in received] == [s.split(" ", 1)[0] for s in sent]   # numbers match
