@@ -95,5 +95,7 @@ def render_card(view: dict, verify_url: str) -> bytes:
     draw.text((380, HEIGHT - 130), fonts.text(LABELS["masked_note"][0]), font=fonts.get(22), fill=MUTED)
     draw.text((380, HEIGHT - 96), LABELS["masked_note"][1], font=fonts.get(22), fill=MUTED)
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=6)
+    # Level 1: flat colours and text compress nearly as well (154 vs 140 KB) in 60 % of the time;
+    # the card is rendered at the end of every inspection, on the station's two shared cores.
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()

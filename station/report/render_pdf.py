@@ -31,6 +31,10 @@ def _setup_font(pdf: FPDF, rows: list[Section], verify_url: str) -> bool:
         return False
     path, index = found
     pdf.add_font(FONT, "", path, collection_font_number=index)
+    # fpdf2 subsets the font again for the glyphs this page draws; fontTools would then redraw
+    # every glyph to recompute the font's bounding boxes (more than half the PDF's CPU). The cut
+    # font's own boxes bound the subset's, so they are kept as they are.
+    pdf.fonts[FONT.lower()].ttfont.recalcBBoxes = False
     return True
 
 
