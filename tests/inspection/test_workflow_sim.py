@@ -109,3 +109,38 @@ def test_cancel_from_another_thread_mid_capture_keeps_what_was_measured():
     assert inspection.record.steps["identify"]["status"] == "done"
     saved = type(inspection.record).load(inspection.record.id)
     assert saved.results["phone"]["model"] == "Pixel 2" and saved.state == "cancelled"
+
+
+def test_the_workflow_over_a_real_serial_line_pauses_and_resumes_on_the_tray():
+    """As with /dev/ttyACM0: the rig served on a pty, so the requests take the driver's C path
+    (the rig tests check its corner cases); lifting the phone out still pauses the step and
+    putting it back resumes it."""
+    from drivers.rig import client
+    from drivers.rig.sim.pty_server import PtyRig
+
+    server = PtyRig("default", "", timing="fast").start()
+    try:
+        inspection, events, world, _ = inspection_for(["connect_rig", "phone_placed", "identify", "imei"],
+                                                      rig_url=server.path)
+        fast_replies = []
+
+        def take_phone_out(event):
+            if event.kind == "step_done" and event.step == "identify":
+                fast_replies.append(inspection.devices.rig.stats.fast_replies)
+                with world.lock:
+                    world.phone_present = False
+                    world.lid_closed = False
+                deadline = time.monotonic() + 10      # until the rig has reported it
+                while inspection._tray_problem is None and time.monotonic() < deadline:
+                    time.sleep(0.02)
+
+        inspection.bus.subscribe(take_phone_out)
+        run_and_close(inspection)
+    finally:
+        server.stop()
+    assert inspection.state == State.COMPLETED, inspection.error
+    kinds = [(e.kind, e.step) for e in events]
+    assert ("resumed", "imei") in kinds[kinds.index(("paused", "imei")):]
+    assert inspection.record.results["imei"]["verdict"] == "pass"
+    if client._fastlink is not None:
+        assert fast_replies and fast_replies[0] > 0, "the C request path was not used"
