@@ -44,11 +44,13 @@ def run_and_close(inspection):
         inspection.devices.close()
 
 
-def test_phone_taken_out_pauses_and_the_step_resumes_when_it_is_back():
-    inspection, events, world, operator = inspection_for(["connect_rig", "phone_placed", "identify", "imei"])
-
+def take_phone_out_after_identify(inspection, world, before=None) -> None:
+    """When `identify` is done, lift the phone out and open the lid, and hold the workflow until
+    the rig has reported it (`before`, if given, runs first)."""
     def take_phone_out(event):
         if event.kind == "step_done" and event.step == "identify":
+            if before is not None:
+                before()
             with world.lock:
                 world.phone_present = False
                 world.lid_closed = False
@@ -57,6 +59,11 @@ def test_phone_taken_out_pauses_and_the_step_resumes_when_it_is_back():
                 time.sleep(0.02)
 
     inspection.bus.subscribe(take_phone_out)
+
+
+def test_phone_taken_out_pauses_and_the_step_resumes_when_it_is_back():
+    inspection, events, world, operator = inspection_for(["connect_rig", "phone_placed", "identify", "imei"])
+    take_phone_out_after_identify(inspection, world)
     run_and_close(inspection)
     assert inspection.state == State.COMPLETED, inspection.error
     kinds = [(e.kind, e.step) for e in events]
@@ -123,18 +130,8 @@ def test_the_workflow_over_a_real_serial_line_pauses_and_resumes_on_the_tray():
         inspection, events, world, _ = inspection_for(["connect_rig", "phone_placed", "identify", "imei"],
                                                       rig_url=server.path)
         fast_replies = []
-
-        def take_phone_out(event):
-            if event.kind == "step_done" and event.step == "identify":
-                fast_replies.append(inspection.devices.rig.stats.fast_replies)
-                with world.lock:
-                    world.phone_present = False
-                    world.lid_closed = False
-                deadline = time.monotonic() + 10      # until the rig has reported it
-                while inspection._tray_problem is None and time.monotonic() < deadline:
-                    time.sleep(0.02)
-
-        inspection.bus.subscribe(take_phone_out)
+        take_phone_out_after_identify(
+            inspection, world, before=lambda: fast_replies.append(inspection.devices.rig.stats.fast_replies))
         run_and_close(inspection)
     finally:
         server.stop()
