@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 
 import cv2
 import numpy as np
@@ -27,6 +26,7 @@ import numpy as np
 # Geometry lives in body_layers; names re-exported here are what callers of the renderer use.
 from drivers.camera.body_layers import (BUTTON_WIDTH_MM, BUTTONS, CAMERA_LENS, FACES, FaceLayers,  # noqa: F401
                                         face_layers)
+from drivers.camera import face_store
 
 LIGHTS = ("n", "e", "s", "w", "top")
 # Direction the light travels in the frame (x right, y down): light "n" comes from the top edge.
@@ -237,25 +237,8 @@ def render_face(scenario, face: str, light: str, *, mm_per_px: float = 0.05, see
     """
     if mm_per_px <= 0:
         raise ValueError(f"mm_per_px must be positive, got {mm_per_px}")
-    return render_with_layers(_layers_for(scenario, face, mm_per_px, seed), face, light, seed=seed)
-
-
-_recent_layers: list[tuple] = []          # (scenario, face, mm_per_px, seed, layers), newest last
-_RECENT_LAYERS = 2                        # the face being shot and the one before (frames develop
-_layers_lock = threading.Lock()           # on two threads, so a face change overlaps)
-
-
-def _layers_for(scenario, face: str, mm_per_px: float, seed: int) -> FaceLayers:
-    """The face's layers, reused while the same scenario object's face is shot under each light
-    (the camera simulator photographs one face five times in a row). Rendering only reads them."""
-    with _layers_lock:
-        for entry in _recent_layers:
-            if entry[0] is scenario and entry[1:4] == (face, mm_per_px, seed):
-                return entry[4]
-        layers = face_layers(scenario, face, mm_per_px=mm_per_px, seed=seed)
-        _recent_layers.append((scenario, face, mm_per_px, seed, layers))
-        del _recent_layers[:-_RECENT_LAYERS]
-        return layers
+    # The face's layers and warped planes are built once per phone (drivers/camera/face_store.py).
+    return render_with_layers(face_store.layers_for(scenario, face, mm_per_px, seed), face, light, seed=seed)
 
 
 def render_face_set(scenario, face: str, lights=LIGHTS, *, mm_per_px: float = 0.05,

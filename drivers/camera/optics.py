@@ -236,20 +236,7 @@ def _noisy_uint8(cam: CameraModel, radiance: np.ndarray, offset: int) -> np.ndar
 def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
                   crack: np.ndarray | None, lights: dict, rng: np.random.Generator) -> np.ndarray:
     """Photograph the phone face up (or the empty tray when `scene` has no body)."""
-    body = scene.get("body")
-    key_body = None
-    if body is not None:
-        bw, bh = body["size_mm"][:2]
-        disp = scene.get("display") or {}
-        key_display = None
-        if disp:
-            aw, ah = disp["active_mm"]
-            ox, oy = disp.get("offset_mm", [(bw - aw) / 2, (bh - ah) / 2])
-            key_display = (float(ox), float(oy), float(aw), float(ah))
-        key_body = ((float(bw), float(bh)), float(body.get("corner_radius_mm", 6.0)),
-                    tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))), key_display)
-    key_lights = tuple(int(lights.get(k, 0)) for k in ("top", "n", "e", "s", "w"))
-    roi, lit = _lit_scene(replace(cam, gain=1.0), key_body, key_lights)
+    roi, lit = _lit_scene(replace(cam, gain=1.0), _body_key(scene), _lights_key(lights))
     if roi is None:                       # the empty tray: blurred and exposed whole
         return expose(cam, lit * np.float32(cam.gain), rng, vignetted=True)
     # Only the body's box holds detail (emission, cracks, blur); the rest of the frame is the
@@ -260,10 +247,10 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
     gain = np.float32(cam.gain)
     sources = []
     if emission is not None:
-        hd = display_to_camera(cam, scene["display"], (bw, bh))
+        hd = display_to_camera(cam, scene["display"], tuple(scene["body"]["size_mm"][:2]))
         sources.append(_emission_rows(cam, emission, hd, scene["display"]))
     if crack is not None and crack.any():
-        sources.append(_crack_rows(cam, crack, scene["display"], (bw, bh), lights))
+        sources.append(_crack_rows(cam, crack, scene["display"], tuple(scene["body"]["size_mm"][:2]), lights))
     sources = [src for src in sources if src is not None]
 
     def formed(fa: int, fb: int) -> np.ndarray:            # frame rows fa..fb of the box, unblurred
@@ -281,6 +268,40 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
         return cv2.GaussianBlur(formed(pa, pb), (0, 0), cam.blur_sigma)[fa - pa:fb - pa]
 
     return _noisy_uint8_banded(cam, lit, box_rows, roi, int(rng.integers(NOISE_BANK)))
+
+
+def _body_key(scene: dict) -> tuple | None:
+    """What of the scene's phone the cached lit scene depends on (None: the empty tray)."""
+    body = scene.get("body")
+    if body is None:
+        return None
+    bw, bh = body["size_mm"][:2]
+    disp = scene.get("display") or {}
+    key_display = None
+    if disp:
+        aw, ah = disp["active_mm"]
+        ox, oy = disp.get("offset_mm", [(bw - aw) / 2, (bh - ah) / 2])
+        key_display = (float(ox), float(oy), float(aw), float(ah))
+    return ((float(bw), float(bh)), float(body.get("corner_radius_mm", 6.0)),
+            tuple(int(v) for v in body.get("color_rgb", (30, 30, 30))), key_display)
+
+
+def _lights_key(lights: dict) -> tuple[int, ...]:
+    return tuple(int(lights.get(k, 0)) for k in ("top", "n", "e", "s", "w"))
+
+
+def prepare_front(cam: CameraModel, scene: dict, lights: list[dict]) -> None:
+    """Fill the caches a photograph of the phone face up reads — the lit scene under each of
+    `lights`, the panel's moiré x vignetting gain — so the first frames need not build them."""
+    base = replace(cam, gain=1.0)
+    for light in lights:
+        _lit_scene(base, _body_key(scene), _lights_key(light))
+    display, body = scene.get("display"), scene.get("body")
+    if display and body:
+        hd = display_to_camera(cam, display, tuple(body["size_mm"][:2]))
+        roi = tuple(int(v) for v in _panel_roi(cam, hd, display))
+        if roi[2] > roi[0] and roi[3] > roi[1]:
+            _emission_gain(base, round(float(np.sqrt(abs(np.linalg.det(hd[:2, :2])))), 6), roi)
 
 
 def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int],

@@ -26,7 +26,7 @@ from drivers.camera import optics
 from drivers.camera.errors import CameraError
 from drivers.camera.screen_content import crack_mask, render_screen
 from drivers.scenario import Scenario, load_scenario
-from drivers.simworld import TOP_CAMERA_MM_PER_PX, TOP_CAMERA_WIDTH_PX, SimWorld, world_for
+from drivers.simworld import FACES, TOP_CAMERA_MM_PER_PX, TOP_CAMERA_WIDTH_PX, SimWorld, world_for
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class SimCamera:
         self._count = 0
         self._lock = threading.Lock()
         self._closed = False
+        self._stop = threading.Event()          # set by close(): ends a warm-up between faces
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -110,8 +111,34 @@ class SimCamera:
         size = PREVIEW_SIZE if h >= w else PREVIEW_SIZE[::-1]
         return self._grab(self.camera.scaled(size)).retrieve()
 
+    def warm_up(self) -> None:
+        """Prepare the phone's scene now, so frames later cost only their own work: every body
+        face's layers and warped planes (drivers/camera/face_store.py) and, face up, the lit scene
+        under the frame set's lights and the panel's gain. Pure preparation — frames are the same
+        with or without it (tested). The station calls it on a background thread while the rig
+        self-tests; `close()` ends it between faces. A hardware camera has nothing to prepare."""
+        from drivers.camera import face_store
+        from drivers.camera.frameset import SCREEN_PATTERNS, lights_for
+
+        scenario = self.world.scenario
+        lights = []
+        for pattern in SCREEN_PATTERNS:
+            if lights_for(pattern) not in lights:
+                lights.append(lights_for(pattern))
+        scene = {"body": scenario.body, "display": scenario.display}
+        if not self._stop.is_set():
+            optics.prepare_front(self.camera, scene, lights)
+        # In the order the rig shows them (front first: the phone comes in face up).
+        face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._stop)
+        if self._stop.is_set():           # closed while preparing: do not keep the faces pinned
+            face_store.release(scenario)
+
     def close(self) -> None:
         self._closed = True
+        self._stop.set()
+        from drivers.camera import face_store
+
+        face_store.release(self.world.scenario)
 
     def __enter__(self):
         return self

@@ -59,6 +59,7 @@ class DeviceSet:
         self.auth_timeout_s = auth_timeout_s
         self._open: dict[str, Any] = {}
         self._lock = threading.RLock()
+        self._opening = {name: threading.Lock() for name in self.NAMES}
         self.physical_wait_closed_s = 0.0   # physical time of rig sessions already closed
 
     def _opener(self, name: str) -> Callable[[], Any]:
@@ -80,10 +81,14 @@ class DeviceSet:
         return lambda: open_camera(url)
 
     def get(self, name: str) -> Any:
-        with self._lock:
+        # One lock per device: a camera opening on the warm-up thread (a USB camera takes ~1 s)
+        # must not hold up the rig's open on the step thread.
+        with self._opening[name]:
             device = self._open.get(name)
             if device is None:
-                device = self._open[name] = self._opener(name)()
+                device = self._opener(name)()
+                with self._lock:
+                    self._open[name] = device
             return device
 
     @property

@@ -9,13 +9,14 @@ from typing import Any
 
 from station.inspection.devices import field_of, import_part
 from station.inspection.machine import StepContext
-from station.inspection.warmup import start_warm_up
+from station.inspection.warmup import start_camera_warm_up, start_warm_up
 
 TRAY_POLL_S = 0.2
 
 
 def connect_rig(ctx: StepContext) -> dict[str, Any]:
-    start_warm_up()                 # later steps' imports load during the rig's self-test
+    start_warm_up()                 # later steps' imports load during the rig's self-test,
+    start_camera_warm_up(ctx.devices)   # and the camera opens and prepares
     rig = ctx.devices.rig
     ctx.progress(0.2, message="rig connected")
     ident = rig.identify()

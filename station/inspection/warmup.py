@@ -5,6 +5,10 @@ renderers (fpdf2, fontTools, segno, Pillow), and smaller amounts at each grader'
 that is the first phone of the stream waiting at "signing". The rig's self-test is ~0.64 s of
 physical waiting with the CPU idle, so those imports happen then, on a background thread.
 A part that is not installed is simply skipped: its step reports it when it runs.
+
+The camera is opened in that window too, and warmed up if it can be (`warm_up()`): a USB camera
+takes a while to open; the camera simulator builds the phone's scene then (its body faces are
+~0.5 s of CPU that otherwise landed mid-inspection, when both cores are grading and encoding).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -40,5 +45,28 @@ def import_parts(modules: tuple[str, ...] = LATER_PARTS) -> list[str]:
 def start_warm_up(modules: tuple[str, ...] = LATER_PARTS) -> threading.Thread:
     """Import the later parts on a daemon thread (never delays a step, nor the process's exit)."""
     thread = threading.Thread(target=import_parts, args=(modules,), name="inspection-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up_camera(devices: Any) -> bool:
+    """Open the inspection's camera and let it prepare (`warm_up()`, when it has one). True when
+    it warmed up. Failures are logged, not raised: the first step that needs the camera opens it
+    again and tells the operator what is wrong."""
+    try:
+        camera = devices.camera
+        warm_up = getattr(camera, "warm_up", None)
+        if warm_up is None:
+            return False
+        warm_up()
+        return True
+    except Exception as exc:  # noqa: BLE001 - see above
+        log.debug("warm-up: camera not ready (%s)", exc)
+        return False
+
+
+def start_camera_warm_up(devices: Any) -> threading.Thread:
+    """`warm_up_camera` on a daemon thread, alongside the imports."""
+    thread = threading.Thread(target=warm_up_camera, args=(devices,), name="camera-warm-up", daemon=True)
     thread.start()
     return thread

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import body_render, optics
+from drivers.camera import body_render, face_store, optics
 from drivers.camera.sim import default_camera, render_world_frame
 from drivers.scenario import load_scenario
 
@@ -27,7 +27,7 @@ def _clear_render_caches() -> None:
                optics._vignette_cached, body_render._tray_full, body_render._vignette_full,
                body_render._background_small):
         fn.cache_clear()
-    body_render._recent_layers.clear()
+    face_store.clear()
 
 
 def _shot(scenario, screen, pose, lights, seed=0, count=1, opts=SMALL):

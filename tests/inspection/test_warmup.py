@@ -29,3 +29,62 @@ def test_the_warm_up_runs_on_a_daemon_thread_and_goes_past_a_broken_part(monkeyp
     assert thread.daemon and not thread.is_alive()
     assert escaped == [] and sys.modules["warmup_next_part"].LOADED
     assert "warmup_broken_part" not in sys.modules
+
+
+def test_the_camera_opens_and_prepares_during_the_warm_up(tmp_path, monkeypatch):
+    from drivers.camera import face_store
+    from drivers.simworld import FACES
+    from station.inspection.devices import DeviceSet
+    from station.inspection.warmup import warm_up_camera
+
+    monkeypatch.setenv("STATION_HOME", str(tmp_path))
+    face_store.clear()
+    devices = DeviceSet("rigsim://default", "sim://default", "sim://default?size=600x800")
+    try:
+        assert warm_up_camera(devices) is True
+        assert devices.is_open("camera")
+        scenario = devices.camera.world.scenario
+        assert sorted(e[1] for e in face_store.kept() if e[0] is scenario) == sorted(FACES)
+    finally:
+        devices.close()
+
+
+def test_a_camera_that_cannot_open_is_left_to_its_step_to_report(tmp_path):
+    import pytest
+
+    from drivers.camera import CameraError
+    from station.inspection.devices import DeviceSet
+    from station.inspection.warmup import warm_up_camera
+
+    devices = DeviceSet("rigsim://default", "sim://default", str(tmp_path / "no-such-camera"))
+    assert warm_up_camera(devices) is False          # logged, not raised
+    assert not devices.is_open("camera")
+    with pytest.raises(CameraError, match="no camera at"):
+        devices.camera                                # the capture step's error, with its hint
+
+
+def test_a_slow_camera_open_does_not_hold_up_the_rig(monkeypatch):
+    import threading
+
+    import drivers.camera
+    from station.inspection.devices import DeviceSet
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_open(url):
+        entered.set()
+        assert release.wait(10)                      # a USB camera taking its time to open
+        return object()
+
+    monkeypatch.setattr(drivers.camera, "open_camera", slow_open)
+    devices = DeviceSet("rigsim://default", "sim://default", "usb-camera")
+    opener = threading.Thread(target=lambda: devices.camera)
+    opener.start()
+    try:
+        assert entered.wait(10)
+        rig = devices.rig                             # opens while the camera is still opening
+        assert rig.identify() is not None
+    finally:
+        release.set()
+        opener.join(10)
+        devices.close()
