@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import struct
+import threading
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -99,6 +100,10 @@ def verify_token(public: rsa.RSAPublicKey, token: bytes, signature: bytes) -> bo
         return False
 
 
+_loaded: dict[tuple, "AdbKey"] = {}
+_loaded_lock = threading.Lock()
+
+
 class AdbKey:
     """A private key plus its adb-format public line."""
 
@@ -114,18 +119,34 @@ class AdbKey:
         return cls(rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS))
 
     @classmethod
+    def _load(cls, path: Path) -> "AdbKey":
+        """The key in the PEM file at `path`. Kept per file version (path, mtime, size): loading
+        checks the RSA key's consistency, ~45 ms of CPU that every inspection paid at `identify`."""
+        stat = path.stat()
+        version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        with _loaded_lock:
+            key = _loaded.get(version)
+        if key is not None:
+            return key
+        try:
+            private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        except ValueError as exc:
+            raise PhoneError(f"ADB key file {path} is not a PEM private key",
+                             "move it away; a new key is made next time (the phone will ask again)") from exc
+        if not isinstance(private, rsa.RSAPrivateKey):
+            raise PhoneError(f"ADB key file {path} is not an RSA key", "move it away to make a new one")
+        key = cls(private)
+        with _loaded_lock:
+            _loaded.clear()                  # one station key: keep only the newest file version
+            _loaded[version] = key
+        return key
+
+    @classmethod
     def load_or_create(cls, path: str | os.PathLike) -> "AdbKey":
         """Load the PEM key at `path`, or create it (0600) with `path`.pub beside it."""
         path = Path(path)
         if path.exists():
-            try:
-                private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            except ValueError as exc:
-                raise PhoneError(f"ADB key file {path} is not a PEM private key",
-                                 "move it away; a new key is made next time (the phone will ask again)") from exc
-            if not isinstance(private, rsa.RSAPrivateKey):
-                raise PhoneError(f"ADB key file {path} is not an RSA key", "move it away to make a new one")
-            return cls(private)
+            return cls._load(path)
         key = cls.generate()
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

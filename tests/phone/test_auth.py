@@ -8,6 +8,7 @@ import stat
 import struct
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from drivers.phone.auth import AdbKey, decode_android_pubkey, encode_android_pubkey, sign_token, verify_token
 from drivers.phone.errors import PhoneError
@@ -58,6 +59,25 @@ def test_key_file_is_created_0600_and_reloaded(tmp_path):
     assert (tmp_path / "keys" / "adbkey.pub").read_bytes().startswith(first.public_line)
     again = AdbKey.load_or_create(path)
     assert again.public_line == first.public_line
+
+
+def test_a_loaded_key_is_kept_until_its_file_changes(tmp_path, monkeypatch):
+    path = tmp_path / "adbkey"
+    AdbKey.load_or_create(path)                       # created
+    loads = []
+    real = serialization.load_pem_private_key
+    monkeypatch.setattr(serialization, "load_pem_private_key", lambda *a, **k: loads.append(1) or real(*a, **k))
+    first = AdbKey.load_or_create(path)
+    assert AdbKey.load_or_create(path) is first and len(loads) == 1    # parsed and checked once
+    other = AdbKey.generate()
+    path.write_bytes(other.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    replaced = AdbKey.load_or_create(path)
+    assert replaced.public_line == other.public_line and len(loads) == 2
+    path.write_text("not a key")                      # damaged later: said, not served from memory
+    with pytest.raises(PhoneError, match="not a PEM private key"):
+        AdbKey.load_or_create(path)
 
 
 def test_damaged_key_file_says_what_to_do(tmp_path):
