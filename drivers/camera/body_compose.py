@@ -197,20 +197,34 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     out, _ = br._background(basis.frame, light)
     x0, y0, x1, y1 = basis.box
     region = out[y0:y1, x0:x1]
-    for r0 in range(0, y1 - y0, BAND_ROWS):
-        r1 = min(y1 - y0, r0 + BAND_ROWS)
-        p, q = _band_planes(mix, r0, r1)
-        shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
-        flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
-        cv2.max(flat, 0.0, dst=flat)
-        cv2.min(flat, 255.0, dst=flat)
-        cv2.multiply(shaded, cv2.merge([basis.vignette[r0:r1]] * 3), dst=shaded)
-        blend = cv2.multiply(region[r0:r1], cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
-        cv2.add(blend, shaded, dst=blend)
-        region[r0:r1] = cv2.convertScaleAbs(blend)      # rounds and saturates to 0..255
     pos, neg = br._noise_bank(basis.frame)
     dx, dy = (int(v) for v in rng.integers(0, br.NOISE_PAD, 2))
     w, h = basis.frame
-    cv2.add(out, pos[dy:dy + h, dx:dx + w], dst=out)
-    cv2.subtract(out, neg[dy:dy + h, dx:dx + w], dst=out)
+    pos, neg = pos[dy:dy + h, dx:dx + w], neg[dy:dy + h, dx:dx + w]
+
+    def rows(a: int, b: int) -> None:      # frame rows a..b: the face blended in, then the noise
+        for r0 in range(max(a, y0) - y0, min(b, y1) - y0, BAND_ROWS):
+            _blend_band(basis, mix, region, r0, min(y1 - y0, r0 + BAND_ROWS, b - y0))
+        cv2.add(out[a:b], pos[a:b], dst=out[a:b])
+        cv2.subtract(out[a:b], neg[a:b], dst=out[a:b])
+
+    # Two halves of the frame on two threads (no GIL in the OpenCV calls): the same pixels,
+    # developed in about half the time when the other core is free.
+    split = y0 + ((y1 - y0) // 2 // BAND_ROWS) * BAND_ROWS
+    from drivers.camera.optics import in_two_halves
+
+    in_two_halves(lambda: rows(0, split), lambda: rows(split, h))
     return out
+
+
+def _blend_band(basis: FaceBasis, mix: _LightMix, region: np.ndarray, r0: int, r1: int) -> None:
+    """Box rows r0..r1: the shaded face, clipped and vignetted, blended over the tray in `region`."""
+    p, q = _band_planes(mix, r0, r1)
+    shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
+    flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
+    cv2.max(flat, 0.0, dst=flat)
+    cv2.min(flat, 255.0, dst=flat)
+    cv2.multiply(shaded, cv2.merge([basis.vignette[r0:r1]] * 3), dst=shaded)
+    blend = cv2.multiply(region[r0:r1], cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
+    cv2.add(blend, shaded, dst=blend)
+    region[r0:r1] = cv2.convertScaleAbs(blend)      # rounds and saturates to 0..255

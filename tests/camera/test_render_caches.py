@@ -156,3 +156,25 @@ def test_albedo_is_a_colour_times_one_grey_scale():
             scale, color = _albedo_scale(layers)
             rebuilt = scale[..., None] * np.float32(color)
             assert np.allclose(rebuilt, layers.albedo, rtol=1e-5, atol=1e-4), (name, face)
+
+
+@pytest.mark.parametrize("state", [("white", "front", {"top": 10}), ("off", "front", {"n": 70, "w": 70}),
+                                   ("off", "back", {"e": 100}), ("off", "top", {"s": 100})])
+def test_a_frame_developed_in_two_halves_equals_one_developed_on_one_thread(state, monkeypatch):
+    scenario = load_scenario("cracked-screen")
+    monkeypatch.setattr(optics, "BAND_THREADS", 1)
+    one = _shot(scenario, *state, opts={"size": "1200x1600"})
+    monkeypatch.setattr(optics, "BAND_THREADS", 2)
+    two = _shot(scenario, *state, opts={"size": "1200x1600"})
+    assert np.array_equal(one, two)
+
+
+def test_an_error_in_the_other_half_reaches_the_caller():
+    done = []
+
+    def second():
+        raise RuntimeError("band failed")
+
+    with pytest.raises(RuntimeError, match="band failed"):
+        optics.in_two_halves(lambda: done.append("first"), second)
+    assert done == ["first"]                   # the caller's half ran; the pool's error is not lost
