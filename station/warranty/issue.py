@@ -96,13 +96,16 @@ def issue_report_and_warranty(inspection: dict, *, sale_date: date | str | None 
     return issued
 
 
-def render_copies(issued: IssuedReport) -> dict:
-    """Write the HTML/PDF/PNG copies of an issued report next to its .jws; a failure is logged with
-    the command that redoes it (the warranty stands: the copies are made from the signed report)."""
+def render_copies(issued: IssuedReport, formats: tuple[str, ...] | None = None) -> dict:
+    """Write the HTML/PDF/PNG copies (or only `formats`) of an issued report next to its .jws; a
+    failure is logged with the command that redoes it (the warranty stands: the copies are made
+    from the signed report). Calls for different formats may run at once on different threads."""
     try:
-        from station.report.render import render_all
+        from station.report.render import FORMATS, render_all
 
-        issued.renderings = render_all(issued.report, issued.jws_path.parent, verify_url=issued.verify_url)
+        written = render_all(issued.report, issued.jws_path.parent, verify_url=issued.verify_url,
+                             formats=formats or FORMATS)
+        issued.renderings.update(written)          # one dict update: safe beside another thread's
     except Exception as exc:  # noqa: BLE001 - the warranty stands; renderings can be redone
         log.warning("report %s issued but rendering failed (%s); run: station report render %s",
                     issued.report_id, exc, issued.jws_path)

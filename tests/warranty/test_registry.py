@@ -243,3 +243,24 @@ def test_an_unwritable_report_file_does_not_undo_or_repeat_the_issue(registry, m
     assert registry.counts()["warranties"] == 1 and not issued.jws_path.exists()
     monkeypatch.undo()
     assert report_path(issued.report_id, registry).read_text().startswith(registry.report_jws(issued.report_id))
+
+
+def test_the_copies_render_per_format_and_on_two_threads_at_once(registry, issue):
+    """The inspection renders the PDF and the other copies on two workers (steps_finish.sign)."""
+    import threading
+
+    from station.warranty.issue import render_copies
+
+    issued = issue(7)
+    assert render_copies(issued, ("pdf",)) == {"pdf": issued.jws_path.parent / f"{issued.report_id}.pdf"}
+    issued.renderings.clear()
+    threads = [threading.Thread(target=render_copies, args=(issued, formats))
+               for formats in (("pdf",), ("html", "png"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(issued.renderings) == ["html", "pdf", "png"]
+    for fmt, path in issued.renderings.items():
+        data = path.read_bytes()
+        assert data.startswith({"pdf": b"%PDF", "png": b"\x89PNG", "html": b"<!DOCTYPE html"}[fmt]), fmt
