@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 from concurrent.futures import Future
@@ -145,16 +146,22 @@ class EvidenceWriter:
             data = _encode(frame, self.fmt)
             inspection.add_timing("encode_s", time.perf_counter() - started)
             digest = hashlib.sha256(data).hexdigest()
+            # Written beside its final name first, outside the lock: the capture thread takes that
+            # lock for every frame it exposes and must not wait for a 10 MB write.
+            staged = path.with_name(f".{path.name}.{generation}.tmp")
+            staged.write_bytes(data)
             with inspection.evidence_lock:
                 if inspection.evidence_generation.get(key) != generation:
+                    staged.unlink(missing_ok=True)
                     return path.name          # a re-run step captured this frame again: its save wins
-                path.write_bytes(data)
-                self.ctx.record.add_evidence(key, digest, str(path))
+                os.replace(staged, path)
+                self.ctx.record.add_evidence(key, digest, str(path), save=False)
                 with self._lock:        # file, hash and cut box of the same capture, together
                     if box is None:
                         self._crops.pop(path.name, None)
                     else:
                         self._crops[path.name] = {"box": box.to_list(), "frame_size": list(box.frame_size)}
+            self.ctx.record.save()      # the hash on disk before this frame counts as stored
             return path.name
 
         inputs = [frame if isinstance(frame, Future) else done_future(frame)]
