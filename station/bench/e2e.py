@@ -9,8 +9,9 @@ Extra keys break the wall time down: `camera_s` (time the capture thread spends 
 the rig's next settle: simulator work, not a physical wait), `encode_s` and `grade_s` (on worker
 threads, overlapped with capture), `overhead_s` (wall − camera − physical: what the station adds on
 the critical path, including waiting for frames still being rendered, encoded and graded),
-`frames`, `steps_s` (median wall time per step), `runs`, and `first_wall_s` (the first run, which
-also fills the process's scenario-independent caches: noise banks, tray images). Runs in a
+`frames`, `steps_s` (median wall time per step), `runs`, `walls_s` (every run's wall time, in
+order: the machine's spread is part of the figure), and `first_wall_s` (the first run, which also
+fills the process's scenario-independent caches: noise banks, tray images). Runs in a
 temporary STATION_HOME so no bench warranty lands in the real registry.
 
 `prerendered_camera_wall_s` / `_ratio` (context, not the goal): the same inspection when the
@@ -124,6 +125,7 @@ def run(quick: bool) -> dict:
         "steps_s": {name: round(statistics.median(r["steps_s"].get(name, 0.0) for r in runs), 3)
                     for name in runs[0]["steps_s"]},
         "runs": len(runs),
+        "walls_s": [round(r["wall_s"], 3) for r in runs],
         "first_wall_s": round(runs[0]["wall_s"], 3),
         "prerendered_camera_wall_s": round(pre_wall, 3),
         "prerendered_camera_ratio": round(pre_wall / physical, 2) if physical > 0 else None,
