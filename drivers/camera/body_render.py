@@ -185,6 +185,17 @@ def _noise_bank(frame: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
 
 
+def prepare_backgrounds(frames) -> None:
+    """Fill the caches every body photo of these frame sizes reads — the tray under each light,
+    the vignetting, the noise bank — so the first inspection in a process need not (the camera's
+    warm-up calls this; they are kept for the process's life, whatever the phone)."""
+    for frame in frames:
+        _vignette_full(frame)
+        _noise_bank(frame)
+        for light in LIGHTS:
+            _tray_full(frame, light)
+
+
 def render_with_layers(layers: FaceLayers, face: str, light: str, *, seed: int = 0) -> np.ndarray:
     """One camera frame (BGR uint8) of prepared face layers under `light`.
 

@@ -69,7 +69,8 @@ def _evict() -> None:
 
 def prepare_faces(scenario, mm_per_px: float, seed: int, faces=FACES, stop: threading.Event | None = None) -> int:
     """Build every face of `scenario` now and keep them (see module doc); the number built.
-    `stop` set ends the preparation between faces (the camera closed)."""
+    `stop` set ends the preparation between faces (the camera closed). The frames' tray, vignetting
+    and noise caches are filled too (kept for the process: they do not depend on the phone)."""
     global _pinned
     with _lock:
         if _pinned is not scenario:
@@ -80,8 +81,12 @@ def prepare_faces(scenario, mm_per_px: float, seed: int, faces=FACES, stop: thre
     for face in faces:
         if stop is not None and stop.is_set():
             break
-        layers_for(scenario, face, mm_per_px, seed)
+        layers = layers_for(scenario, face, mm_per_px, seed)
         built += 1
+        from drivers.camera.body_render import prepare_backgrounds   # imports this module
+
+        basis = next(v for k, v in layers.views.items() if k[0] == "basis")
+        prepare_backgrounds([basis.frame])
     return built
 
 

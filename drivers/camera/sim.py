@@ -128,6 +128,7 @@ class SimCamera:
         scene = {"body": scenario.body, "display": scenario.display}
         if not self._stop.is_set():
             optics.prepare_front(self.camera, scene, lights)
+            optics.prepare_noise()
         # In the order the rig shows them (front first: the phone comes in face up).
         face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._stop)
         if self._stop.is_set():           # closed while preparing: do not keep the faces pinned

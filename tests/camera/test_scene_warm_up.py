@@ -130,3 +130,26 @@ def test_a_prepared_face_renders_as_a_face_built_on_demand(face):
     prepared = body_render.render_face(scenario, face, "n", mm_per_px=0.25, seed=2)
     face_store.release(scenario)
     assert np.array_equal(on_demand, prepared)
+
+
+def test_warm_up_also_fills_the_process_wide_caches_the_first_frames_read():
+    _clear_caches()
+    for fn in (optics._noise_bank_twice, body_render._tray_full, body_render._noise_bank,
+               body_render._vignette_full):
+        fn.cache_clear()
+    camera = SimCamera("sim://default?size=600x800", world=SimWorld(scenario=load_scenario("default")))
+    camera.warm_up()
+    try:
+        assert optics._noise_bank_twice.cache_info().currsize == 1
+        sizes = {layers.views[("basis", face, camera.seed)].frame
+                 for (_s, face, _m, _seed) in [e for e in face_store.kept()]
+                 for layers in [face_store.layers_for(_s, face, _m, _seed)]}
+        assert body_render._noise_bank.cache_info().currsize == len(sizes) >= 2   # face and edge frames
+        assert body_render._tray_full.cache_info().currsize == len(sizes) * len(body_render.LIGHTS)
+        before = body_render._tray_full.cache_info().misses
+        world = camera.world
+        world.screen, world.pose, world.lights = None, "left", {**OFF, "n": 100}
+        camera.read()
+        assert body_render._tray_full.cache_info().misses == before     # the first body photo hit
+    finally:
+        camera.close()
