@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from drivers.camera import body_render as br
+from drivers.camera.optics import in_two_halves
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,6 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     # Two halves of the frame on two threads (no GIL in the OpenCV calls): the same pixels,
     # developed in about half the time when the other core is free.
     split = y0 + ((y1 - y0) // 2 // BAND_ROWS) * BAND_ROWS
-    from drivers.camera.optics import in_two_halves
-
     in_two_halves(lambda: rows(0, split), lambda: rows(split, h))
     return out
 

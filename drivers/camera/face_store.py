@@ -77,16 +77,15 @@ def prepare_faces(scenario, mm_per_px: float, seed: int, faces=FACES, stop: thre
             _pinned = scenario
             _slots[:] = [s for s in _slots if s.scenario is scenario] + \
                 [s for s in _slots if s.scenario is not scenario][-ON_DEMAND_KEPT:]
+    from drivers.camera.body_render import prepare_backgrounds   # body_render imports this module
+
     built = 0
     for face in faces:
         if stop is not None and stop.is_set():
             break
         layers = layers_for(scenario, face, mm_per_px, seed)
         built += 1
-        from drivers.camera.body_render import prepare_backgrounds   # imports this module
-
-        basis = next(v for k, v in layers.views.items() if k[0] == "basis")
-        prepare_backgrounds([basis.frame])
+        prepare_backgrounds([layers.views[("basis", face, int(seed))].frame])
     return built
 
 

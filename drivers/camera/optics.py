@@ -10,6 +10,7 @@ display→camera homography, light scattered by cracks in the glass. The respons
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -332,7 +333,8 @@ def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[
 def in_two_halves(first, second) -> None:
     """Run `second` on the simulator's band pool while `first` runs here; return when both are
     done (re-raising either's error). With BAND_THREADS 1, both run here, one after the other."""
-    if BAND_THREADS < 2:
+    # On a pool thread itself (a render started there), waiting on the pool could deadlock it.
+    if BAND_THREADS < 2 or threading.current_thread().name.startswith(_BAND_POOL_PREFIX):
         first()
         second()
         return
@@ -343,11 +345,14 @@ def in_two_halves(first, second) -> None:
         other.result()
 
 
+_BAND_POOL_PREFIX = "sim-camera-bands"
+
+
 @lru_cache(maxsize=1)
 def _band_pool():
     from concurrent.futures import ThreadPoolExecutor
 
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="sim-camera-bands")
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix=_BAND_POOL_PREFIX)
 
 
 def _noise_bands(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int], offset: int,

@@ -178,3 +178,12 @@ def test_an_error_in_the_other_half_reaches_the_caller():
     with pytest.raises(RuntimeError, match="band failed"):
         optics.in_two_halves(lambda: done.append("first"), second)
     assert done == ["first"]                   # the caller's half ran; the pool's error is not lost
+
+
+def test_a_frame_developed_on_a_band_pool_thread_does_not_wait_on_its_own_pool():
+    """A render started on the pool itself runs both halves there instead of deadlocking it."""
+    scenario = load_scenario("default")
+    futures = [optics._band_pool().submit(_shot, scenario, "white", "front", {"top": 10}, count=n)
+               for n in (1, 2, 3)]                      # more renders than the pool has threads
+    frames = [f.result(timeout=120) for f in futures]
+    assert np.array_equal(frames[0], _shot(scenario, "white", "front", {"top": 10}, count=1))
