@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from drivers.camera import body_render as br
-from drivers.camera.optics import in_two_halves
+from drivers.camera.bands import in_two_halves
 
 
 @dataclass(frozen=True)

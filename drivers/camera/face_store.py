@@ -73,10 +73,8 @@ def prepare_faces(scenario, mm_per_px: float, seed: int, faces=FACES, stop: thre
     and noise caches are filled too (kept for the process: they do not depend on the phone)."""
     global _pinned
     with _lock:
-        if _pinned is not scenario:
-            _pinned = scenario
-            _slots[:] = [s for s in _slots if s.scenario is scenario] + \
-                [s for s in _slots if s.scenario is not scenario][-ON_DEMAND_KEPT:]
+        _pinned = scenario
+        _evict()                          # the previously prepared phone's faces become on-demand ones
     from drivers.camera.body_render import prepare_backgrounds   # body_render imports this module
 
     built = 0

@@ -10,13 +10,13 @@ display→camera homography, light scattered by cracks in the glass. The respons
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import cv2
 import numpy as np
 
+from drivers.camera.bands import in_two_halves
 from drivers.simworld import TOP_CAMERA_MM_PER_PX
 
 WHITE_LEVEL = 215.0          # camera value of a full-white panel at gain 1 (headroom for glare)
@@ -194,7 +194,6 @@ def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator,
     return _noisy_uint8(cam, radiance, int(rng.integers(NOISE_BANK)))
 
 
-BAND_THREADS = 2              # threads developing one frame's bands (1: on the caller's thread only)
 NOISE_PASS = 1 << 20          # elements per noise pass: a few MB, stays in cache between the ops
 
 
@@ -301,9 +300,9 @@ def prepare_front(cam: CameraModel, scene: dict, lights: list[dict]) -> None:
     display, body = scene.get("display"), scene.get("body")
     if display and body:
         hd = display_to_camera(cam, display, tuple(body["size_mm"][:2]))
-        roi = tuple(int(v) for v in _panel_roi(cam, hd, display))
-        if roi[2] > roi[0] and roi[3] > roi[1]:
-            _emission_gain(base, round(float(np.sqrt(abs(np.linalg.det(hd[:2, :2])))), 6), roi)
+        px0, py0, px1, py1 = _panel_roi(cam, hd, display)
+        if px1 > px0 and py1 > py0:
+            _panel_gain(cam, hd, (px0, py0, px1, py1))
 
 
 def prepare_noise() -> None:
@@ -315,10 +314,8 @@ def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[
                         offset: int) -> np.ndarray:
     """`_noisy_uint8` of the frame `lit * gain` with `box_rows(fa, fb)` (frame rows fa..fb of the
     box) over `roi`, without forming that 12 MP float frame: each band of rows is built in a
-    cache-sized buffer, then noised. The bands are independent: the top and bottom halves of the
-    frame go to two threads (OpenCV and numpy release the GIL), so a frame develops in about half
-    the time when the other core is free — the *#06# frame is waited for — and in the same CPU
-    time when it is not."""
+    cache-sized buffer, then noised. The bands are independent: the frame's top and bottom halves
+    develop on two threads (drivers/camera/bands.py)."""
     h, w = lit.shape[:2]
     out = np.empty(lit.shape, np.uint8)
     rows = max(1, NOISE_PASS // (w * 3))
@@ -328,31 +325,6 @@ def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[
     in_two_halves(lambda: _noise_bands(cam, lit, box_rows, roi, offset, rows, out, halves[0]),
                   lambda: _noise_bands(cam, lit, box_rows, roi, offset, rows, out, halves[1]))
     return out
-
-
-def in_two_halves(first, second) -> None:
-    """Run `second` on the simulator's band pool while `first` runs here; return when both are
-    done (re-raising either's error). With BAND_THREADS 1, both run here, one after the other."""
-    # On a pool thread itself (a render started there), waiting on the pool could deadlock it.
-    if BAND_THREADS < 2 or threading.current_thread().name.startswith(_BAND_POOL_PREFIX):
-        first()
-        second()
-        return
-    other = _band_pool().submit(second)
-    try:
-        first()
-    finally:
-        other.result()
-
-
-_BAND_POOL_PREFIX = "sim-camera-bands"
-
-
-@lru_cache(maxsize=1)
-def _band_pool():
-    from concurrent.futures import ThreadPoolExecutor
-
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix=_BAND_POOL_PREFIX)
 
 
 def _noise_bands(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int], offset: int,
@@ -464,8 +436,7 @@ def _emission_rows(cam: CameraModel, emission: np.ndarray, hd: np.ndarray, displ
     padded = cv2.copyMakeBorder(emission, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     unpad = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1.0]])
     hm = np.array([[1, 0, -px0], [0, 1, -py0], [0, 0, 1.0]]) @ hd @ np.linalg.inv(unpad)
-    scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
-    gain = _emission_gain(replace(cam, gain=1.0), round(scale, 6), (int(px0), int(py0), int(px1), int(py1)))
+    gain = _panel_gain(cam, hd, (px0, py0, px1, py1))
     exposure = float(cam.gain)
 
     def add(rows: np.ndarray, fa: int, fb: int, x0: int) -> None:
@@ -502,6 +473,13 @@ def _crack_rows(cam: CameraModel, crack: np.ndarray, display: dict, body_mm: tup
             rows[a - fa:b - fa, px0 - x0:px1 - x0] += glow[a - py0:b - py0, :, None]
 
     return add
+
+
+def _panel_gain(cam: CameraModel, hd: np.ndarray, roi: tuple[int, int, int, int]) -> np.ndarray:
+    """`_emission_gain` for the panel at homography `hd` over `roi` (the one key frames and the
+    warm-up share: the display's pitch in camera px, the box, the camera at gain 1)."""
+    scale = float(np.sqrt(abs(np.linalg.det(hd[:2, :2]))))
+    return _emission_gain(replace(cam, gain=1.0), round(scale, 6), tuple(int(v) for v in roi))
 
 
 @lru_cache(maxsize=2)

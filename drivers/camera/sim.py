@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from drivers.camera import optics
+from drivers.camera import face_store, optics
 from drivers.camera.errors import CameraError
 from drivers.camera.screen_content import crack_mask, render_screen
 from drivers.scenario import Scenario, load_scenario
@@ -85,8 +85,7 @@ class SimCamera:
         self.seed = int(opts.get("seed", 0))
         self._count = 0
         self._lock = threading.Lock()
-        self._closed = False
-        self._stop = threading.Event()          # set by close(): ends a warm-up between faces
+        self._closed = threading.Event()        # set by close(): also ends a warm-up between faces
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -117,7 +116,6 @@ class SimCamera:
         under the frame set's lights and the panel's gain. Pure preparation — frames are the same
         with or without it (tested). The station calls it on a background thread while the rig
         self-tests; `close()` ends it between faces. A hardware camera has nothing to prepare."""
-        from drivers.camera import face_store
         from drivers.camera.frameset import SCREEN_PATTERNS, lights_for
 
         scenario = self.world.scenario
@@ -126,19 +124,16 @@ class SimCamera:
             if lights_for(pattern) not in lights:
                 lights.append(lights_for(pattern))
         scene = {"body": scenario.body, "display": scenario.display}
-        if not self._stop.is_set():
+        if not self._closed.is_set():
             optics.prepare_front(self.camera, scene, lights)
             optics.prepare_noise()
         # In the order the rig shows them (front first: the phone comes in face up).
-        face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._stop)
-        if self._stop.is_set():           # closed while preparing: do not keep the faces pinned
+        face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._closed)
+        if self._closed.is_set():         # closed while preparing: do not keep the faces pinned
             face_store.release(scenario)
 
     def close(self) -> None:
-        self._closed = True
-        self._stop.set()
-        from drivers.camera import face_store
-
+        self._closed.set()
         face_store.release(self.world.scenario)
 
     def __enter__(self):
@@ -148,7 +143,7 @@ class SimCamera:
         self.close()
 
     def _grab(self, cam: optics.CameraModel) -> "GrabbedFrame":
-        if self._closed:
+        if self._closed.is_set():
             raise CameraError(f"camera {self.url} is closed", "open it again with open_camera(url)")
         with self._lock:
             self._count += 1

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import body_render, face_store, optics
+from drivers.camera import bands, body_render, face_store, optics
 from drivers.camera.sim import default_camera, render_world_frame
 from drivers.scenario import load_scenario
 
@@ -162,9 +162,9 @@ def test_albedo_is_a_colour_times_one_grey_scale():
                                    ("off", "back", {"e": 100}), ("off", "top", {"s": 100})])
 def test_a_frame_developed_in_two_halves_equals_one_developed_on_one_thread(state, monkeypatch):
     scenario = load_scenario("cracked-screen")
-    monkeypatch.setattr(optics, "BAND_THREADS", 1)
+    monkeypatch.setattr(bands, "BAND_THREADS", 1)
     one = _shot(scenario, *state, opts={"size": "1200x1600"})
-    monkeypatch.setattr(optics, "BAND_THREADS", 2)
+    monkeypatch.setattr(bands, "BAND_THREADS", 2)
     two = _shot(scenario, *state, opts={"size": "1200x1600"})
     assert np.array_equal(one, two)
 
@@ -176,14 +176,14 @@ def test_an_error_in_the_other_half_reaches_the_caller():
         raise RuntimeError("band failed")
 
     with pytest.raises(RuntimeError, match="band failed"):
-        optics.in_two_halves(lambda: done.append("first"), second)
+        bands.in_two_halves(lambda: done.append("first"), second)
     assert done == ["first"]                   # the caller's half ran; the pool's error is not lost
 
 
 def test_a_frame_developed_on_a_band_pool_thread_does_not_wait_on_its_own_pool():
     """A render started on the pool itself runs both halves there instead of deadlocking it."""
     scenario = load_scenario("default")
-    futures = [optics._band_pool().submit(_shot, scenario, "white", "front", {"top": 10}, count=n)
+    futures = [bands.band_pool().submit(_shot, scenario, "white", "front", {"top": 10}, count=n)
                for n in (1, 2, 3)]                      # more renders than the pool has threads
     frames = [f.result(timeout=120) for f in futures]
     assert np.array_equal(frames[0], _shot(scenario, "white", "front", {"top": 10}, count=1))
