@@ -5,7 +5,8 @@ vignetting, exposure drift, sensor (shot + read) noise, moiré between the panel
 the sensor's, and glare from the rig's lights on the cover glass. `compose_front` photographs a
 phone lying face up: tray, body, cover glass, the panel's emission warped through the
 display→camera homography, light scattered by cracks in the glass. The response is linear
-(raw-like) so relative depths of defects survive; values saturate at 255.
+(raw-like) so relative depths of defects survive; the sensor (sensor.py) adds noise and
+quantises to 8 bits, saturating at 255.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from drivers.camera.bands import in_two_halves
+from drivers.camera.sensor import NOISE_BANK, noisy_uint8, noisy_uint8_banded
 from drivers.simworld import TOP_CAMERA_MM_PER_PX
 
 WHITE_LEVEL = 215.0          # camera value of a full-white panel at gain 1 (headroom for glare)
@@ -164,14 +165,6 @@ def add_glare(cam: CameraModel, radiance: np.ndarray) -> None:
     radiance[y0:y1, x0:x1] += blob[..., None]
 
 
-NOISE_BANK = 4_194_301       # prime
-
-
-@lru_cache(maxsize=1)
-def _noise_bank() -> np.ndarray:
-    return np.random.default_rng(20261124).standard_normal(NOISE_BANK, dtype=np.float32)
-
-
 @lru_cache(maxsize=8)
 def _vignette_cached(size: tuple[int, int], strength: float) -> np.ndarray:
     return vignette(size, strength)
@@ -191,47 +184,7 @@ def expose(cam: CameraModel, radiance: np.ndarray, rng: np.random.Generator,
         if x1 > x0 and y1 > y0:
             roi = radiance[y0:y1, x0:x1]
             roi[...] = cv2.GaussianBlur(roi, (0, 0), cam.blur_sigma)
-    return _noisy_uint8(cam, radiance, int(rng.integers(NOISE_BANK)))
-
-
-NOISE_PASS = 1 << 20          # elements per noise pass: a few MB, stays in cache between the ops
-
-
-@lru_cache(maxsize=1)
-def _noise_bank_twice() -> np.ndarray:
-    """The bank followed by itself: any window up to NOISE_BANK long is one contiguous slice."""
-    bank = _noise_bank()
-    out = np.concatenate([bank, bank])
-    out.setflags(write=False)
-    return out
-
-
-def _noisy_uint8(cam: CameraModel, radiance: np.ndarray, offset: int) -> np.ndarray:
-    """Shot + read noise, sigma^2 = shot * signal + read^2, then 8-bit quantisation (saturating).
-
-    Unit noise comes from a cached bank read from a random offset (its length is prime, so repeats
-    never line up with rows): drawing 36 M fresh normals per 12 MP frame would cost more than the
-    rest of the render. Pixel i gets bank[(offset + i) % NOISE_BANK]. Done in cache-sized passes
-    with OpenCV (multithreaded, no GIL) instead of whole-frame temporaries: the 12 MP float frame
-    and its sigma were ~300 MB of fresh memory per frame. `radiance` is overwritten.
-    """
-    flat = np.ascontiguousarray(radiance).reshape(-1)
-    out = np.empty(radiance.shape, np.uint8)
-    out_flat = out.reshape(-1)
-    bank = _noise_bank_twice()
-    shot, read2 = np.float32(cam.shot_noise), np.float32(cam.read_noise ** 2)
-    sigma_buf = np.empty(min(NOISE_PASS, flat.size), np.float32)
-    for start in range(0, flat.size, NOISE_PASS):
-        stop = min(flat.size, start + NOISE_PASS)
-        signal, sigma = flat[start:stop], sigma_buf[:stop - start]
-        at = (offset + start) % NOISE_BANK
-        np.multiply(signal, shot, out=sigma)       # signal is never negative before noise
-        sigma += read2
-        cv2.sqrt(sigma, sigma)
-        cv2.multiply(sigma, bank[at:at + (stop - start)], dst=sigma)
-        cv2.add(signal, sigma, dst=signal)
-        out_flat[start:stop] = cv2.convertScaleAbs(signal).reshape(-1)
-    return out
+    return noisy_uint8(cam, radiance, int(rng.integers(NOISE_BANK)))
 
 
 def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
@@ -268,7 +221,7 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
         pa, pb = max(y0, fa - halo), min(y1, fb + halo)
         return cv2.GaussianBlur(formed(pa, pb), (0, 0), cam.blur_sigma)[fa - pa:fb - pa]
 
-    return _noisy_uint8_banded(cam, lit, box_rows, roi, int(rng.integers(NOISE_BANK)))
+    return noisy_uint8_banded(cam, lit, box_rows, roi, int(rng.integers(NOISE_BANK)))
 
 
 def _body_key(scene: dict) -> tuple | None:
@@ -303,54 +256,6 @@ def prepare_front(cam: CameraModel, scene: dict, lights: list[dict]) -> None:
         px0, py0, px1, py1 = _panel_roi(cam, hd, display)
         if px1 > px0 and py1 > py0:
             _panel_gain(cam, hd, (px0, py0, px1, py1))
-
-
-def prepare_noise() -> None:
-    """Draw the sensor noise bank now (~0.2 s once per process) instead of in the first frame."""
-    _noise_bank_twice()
-
-
-def _noisy_uint8_banded(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int],
-                        offset: int) -> np.ndarray:
-    """`_noisy_uint8` of the frame `lit * gain` with `box_rows(fa, fb)` (frame rows fa..fb of the
-    box) over `roi`, without forming that 12 MP float frame: each band of rows is built in a
-    cache-sized buffer, then noised. The bands are independent: the frame's top and bottom halves
-    develop on two threads (drivers/camera/bands.py)."""
-    h, w = lit.shape[:2]
-    out = np.empty(lit.shape, np.uint8)
-    rows = max(1, NOISE_PASS // (w * 3))
-    starts = list(range(0, h, rows))
-    half = (len(starts) + 1) // 2
-    halves = [starts[:half], starts[half:]]
-    in_two_halves(lambda: _noise_bands(cam, lit, box_rows, roi, offset, rows, out, halves[0]),
-                  lambda: _noise_bands(cam, lit, box_rows, roi, offset, rows, out, halves[1]))
-    return out
-
-
-def _noise_bands(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, int, int, int], offset: int,
-                 rows: int, out: np.ndarray, starts: list[int]) -> None:
-    h, w = lit.shape[:2]
-    x0, y0, x1, y1 = roi
-    band = np.empty((min(rows, h),) + lit.shape[1:], np.float32)
-    sigma_buf = np.empty(band.size, np.float32)
-    bank = _noise_bank_twice()
-    gain, shot, read2 = np.float32(cam.gain), np.float32(cam.shot_noise), np.float32(cam.read_noise ** 2)
-    for r0 in starts:
-        r1 = min(h, r0 + rows)
-        signal = band[:r1 - r0]
-        np.multiply(lit[r0:r1], gain, out=signal)
-        a, b = max(r0, y0), min(r1, y1)
-        if a < b:
-            signal[a - r0:b - r0, x0:x1] = box_rows(a, b)
-        flat = signal.reshape(-1)
-        sigma = sigma_buf[:flat.size]
-        at = (offset + r0 * w * 3) % NOISE_BANK
-        np.multiply(flat, shot, out=sigma)            # signal is never negative before noise
-        sigma += read2
-        cv2.sqrt(sigma, sigma)
-        cv2.multiply(sigma, bank[at:at + flat.size], dst=sigma)
-        cv2.add(flat, sigma, dst=flat)
-        out[r0:r1] = cv2.convertScaleAbs(flat).reshape(signal.shape)
 
 
 @lru_cache(maxsize=3)

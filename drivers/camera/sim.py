@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from drivers.camera import face_store, optics
+from drivers.camera import face_store, optics, sensor
 from drivers.camera.errors import CameraError
 from drivers.camera.screen_content import crack_mask, render_screen
 from drivers.scenario import Scenario, load_scenario
@@ -126,7 +126,7 @@ class SimCamera:
         scene = {"body": scenario.body, "display": scenario.display}
         if not self._closed.is_set():
             optics.prepare_front(self.camera, scene, lights)
-            optics.prepare_noise()
+            sensor.prepare_noise()
         # In the order the rig shows them (front first: the phone comes in face up).
         face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._closed)
         if self._closed.is_set():         # closed while preparing: do not keep the faces pinned

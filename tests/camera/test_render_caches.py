@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import bands, body_render, face_store, optics
+from drivers.camera import bands, body_render, face_store, optics, sensor
 from drivers.camera.sim import default_camera, render_world_frame
 from drivers.scenario import load_scenario
 
@@ -36,17 +36,17 @@ def _shot(scenario, screen, pose, lights, seed=0, count=1, opts=SMALL):
     return render_world_frame(scenario, cam, screen, pose, True, {**OFF, **lights}, rng, seed)
 
 
-@pytest.mark.parametrize("shape, offset", [((800, 600, 3), 17), ((900, 700, 3), optics.NOISE_BANK - 5),
-                                          ((5, 7), 3), ((1500, 1000, 3), optics.NOISE_BANK // 2)])
+@pytest.mark.parametrize("shape, offset", [((800, 600, 3), 17), ((900, 700, 3), sensor.NOISE_BANK - 5),
+                                          ((5, 7), 3), ((1500, 1000, 3), sensor.NOISE_BANK // 2)])
 def test_noise_in_passes_equals_the_whole_frame_formula(shape, offset):
     cam = optics.CameraModel(size=(shape[1], shape[0]))
     radiance = np.random.default_rng(1).uniform(0, 300, shape).astype(np.float32)
     n = radiance.size
-    bank = optics._noise_bank()
-    noise = np.tile(bank, -(-(n + offset) // optics.NOISE_BANK))[offset:offset + n].reshape(shape)
+    bank = sensor._noise_bank()
+    noise = np.tile(bank, -(-(n + offset) // sensor.NOISE_BANK))[offset:offset + n].reshape(shape)
     sigma = np.sqrt(radiance * np.float32(cam.shot_noise) + np.float32(cam.read_noise ** 2))
     expected = cv2.convertScaleAbs(radiance + sigma * noise)
-    got = optics._noisy_uint8(cam, radiance.copy(), offset)
+    got = sensor.noisy_uint8(cam, radiance.copy(), offset)
     assert got.dtype == np.uint8 and got.shape == shape
     assert np.array_equal(got, expected)
 

@@ -15,7 +15,7 @@ import threading
 import numpy as np
 import pytest
 
-from drivers.camera import body_render, face_store, optics
+from drivers.camera import body_render, face_store, optics, sensor
 from drivers.camera.sim import SimCamera
 from drivers.simworld import FACES, SimWorld
 from drivers.scenario import load_scenario
@@ -134,13 +134,13 @@ def test_a_prepared_face_renders_as_a_face_built_on_demand(face):
 
 def test_warm_up_also_fills_the_process_wide_caches_the_first_frames_read():
     _clear_caches()
-    for fn in (optics._noise_bank_twice, body_render._tray_full, body_render._noise_bank,
+    for fn in (sensor._noise_bank_twice, body_render._tray_full, body_render._noise_bank,
                body_render._vignette_full):
         fn.cache_clear()
     camera = SimCamera("sim://default?size=600x800", world=SimWorld(scenario=load_scenario("default")))
     camera.warm_up()
     try:
-        assert optics._noise_bank_twice.cache_info().currsize == 1
+        assert sensor._noise_bank_twice.cache_info().currsize == 1
         sizes = {layers.views[("basis", face, camera.seed)].frame
                  for (_s, face, _m, _seed) in [e for e in face_store.kept()]
                  for layers in [face_store.layers_for(_s, face, _m, _seed)]}
