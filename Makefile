@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup-system.sh drivers/rig/_fastlink.c drivers/camera/_develop.c
+$(STAMP): pyproject.toml scripts/setup-system.sh drivers/rig/_fastlink.c drivers/camera/_develop.c drivers/camera/_compose.c
 	bash scripts/setup-system.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -26,4 +26,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
-	rm -f drivers/rig/_fastlink*.so drivers/camera/_develop*.so
+	rm -f drivers/rig/_fastlink*.so drivers/camera/_develop*.so drivers/camera/_compose*.so

@@ -24,6 +24,11 @@ import numpy as np
 from drivers.camera import body_render as br
 from drivers.camera.bands import in_two_halves
 
+try:
+    from drivers.camera import _compose         # the blend in C (drivers/camera/_compose.c)
+except ImportError:                             # built without a C compiler: same bytes, more CPU
+    _compose = None
+
 
 @dataclass(frozen=True)
 class FaceBasis:
@@ -197,7 +202,6 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     mix = _light_mix(basis, light)
     out, _ = br._background(basis.frame, light)
     x0, y0, x1, y1 = basis.box
-    region = out[y0:y1, x0:x1]
     pos, neg = br._noise_bank(basis.frame)
     dx, dy = (int(v) for v in rng.integers(0, br.NOISE_PAD, 2))
     w, h = basis.frame
@@ -205,7 +209,7 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
 
     def rows(a: int, b: int) -> None:      # frame rows a..b: the face blended in, then the noise
         for r0 in range(max(a, y0) - y0, min(b, y1) - y0, BAND_ROWS):
-            _blend_band(basis, mix, region, r0, min(y1 - y0, r0 + BAND_ROWS, b - y0))
+            _blend_band(basis, mix, out, r0, min(y1 - y0, r0 + BAND_ROWS, b - y0))
         cv2.add(out[a:b], pos[a:b], dst=out[a:b])
         cv2.subtract(out[a:b], neg[a:b], dst=out[a:b])
 
@@ -216,14 +220,21 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     return out
 
 
-def _blend_band(basis: FaceBasis, mix: _LightMix, region: np.ndarray, r0: int, r1: int) -> None:
-    """Box rows r0..r1: the shaded face, clipped and vignetted, blended over the tray in `region`."""
+def _blend_band(basis: FaceBasis, mix: _LightMix, out: np.ndarray, r0: int, r1: int) -> None:
+    """Box rows r0..r1: the shaded face, clipped and vignetted, blended over the tray in `out`."""
     p, q = _band_planes(mix, r0, r1)
+    x0, y0, x1, _ = basis.box
+    if _compose is not None:
+        stride = out.strides[0]
+        _compose.blend_band(p, q, basis.vignette[r0:r1], basis.inv_alpha[r0:r1], basis.color, out,
+                            (y0 + r0) * stride + x0 * 3, stride, r1 - r0, x1 - x0)
+        return
+    region = out[y0 + r0:y0 + r1, x0:x1]
     shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
     flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
     cv2.max(flat, 0.0, dst=flat)
     cv2.min(flat, 255.0, dst=flat)
     cv2.multiply(shaded, cv2.merge([basis.vignette[r0:r1]] * 3), dst=shaded)
-    blend = cv2.multiply(region[r0:r1], cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
+    blend = cv2.multiply(region, cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
     cv2.add(blend, shaded, dst=blend)
-    region[r0:r1] = cv2.convertScaleAbs(blend)      # rounds and saturates to 0..255
+    region[...] = cv2.convertScaleAbs(blend)        # rounds and saturates to 0..255
