@@ -1,16 +1,17 @@
-/* A body photo's face blended over the tray, in C: one pass per band of rows.
+/* A body photo's rows in C: the tray, the face blended over it, the sensor noise — one pass.
  *
- * Why C: body_compose._blend_band spends ~20 ms of CPU per 12 MP body photo in a dozen OpenCV
- * passes (merge the planes to three channels, a weighted sum per channel, clip, vignette,
- * the tray times the outline's complement, add, round); 30 body photos per inspection make it
- * the simulator's second cost after the screen frames' noise (_develop.c). Here each pixel is
- * read once and written once.
+ * Why C: body_compose did this in a dozen OpenCV passes per band (copy the tray, merge the
+ * planes to three channels, a weighted sum per channel, clip, vignette, the tray times the
+ * outline's complement, add, round, add the noise's positive part, subtract its negative part):
+ * ~30 ms of CPU per 12 MP body photo, 30 of them per inspection. Here each pixel is read once
+ * and written once.
  *
  * Same bytes as the OpenCV passes (tests/camera/test_compose_c.py, and every body photo of the
  * sample scenarios compared by hash): per channel c, with the same float32 roundings —
  *   shaded = min(max(fma(p, colour[c], q), 0), 255) * vignette      (cv2.addWeighted is fused)
  *   value  = float(tray) * inv_alpha + shaded                        (two roundings: no fma)
- *   out    = saturate_u8(rint(|value|))                              (cv2.convertScaleAbs)
+ *   face   = saturate_u8(rint(|value|))                              (cv2.convertScaleAbs)
+ *   out    = (face or tray) + pos - neg, each step saturating at 0 and 255 (cv2.add, subtract)
  * The build passes -ffp-contract=off so the compiler never fuses what OpenCV does not.
  */
 #define PY_SSIZE_T_CLEAN
@@ -25,11 +26,25 @@
 #endif
 
 typedef struct {
-    const float *p, *q, *vignette, *inv_alpha;   /* rows x cols, contiguous */
-    uint8_t *out;                                 /* first pixel of the band's first row (BGR) */
-    Py_ssize_t rows, cols, out_stride;            /* out_stride: bytes from one row to the next */
+    const float *p, *q, *vignette, *inv_alpha;   /* rows x (x1 - x0), contiguous */
     float colour[3];
-} Band;
+    Py_ssize_t x0, x1;                            /* the box's columns in the frame */
+} Box;
+
+typedef struct {
+    const uint8_t *tray, *pos, *neg;              /* each at the rows' first pixel */
+    uint8_t *out;
+    Py_ssize_t rows, width;                       /* frame width in pixels */
+    Py_ssize_t stride, noise_stride;              /* bytes between rows: frame, noise bank */
+    const Box *box;                               /* NULL: rows clear of the face */
+} Rows;
+
+static inline uint8_t noisy(int value, uint8_t pos, uint8_t neg) {
+    value += pos;
+    value = value > 255 ? 255 : value;
+    value -= neg;
+    return (uint8_t)(value < 0 ? 0 : value);
+}
 
 static inline uint8_t round_u8(float v) {
     /* convertScaleAbs: |v|, round half to even, saturate (NaN and huge values -> 0) */
@@ -40,7 +55,7 @@ static inline uint8_t round_u8(float v) {
     return (uint8_t)(r > 255 ? 255 : r);
 }
 
-static inline uint8_t blend_one(const Band *b, Py_ssize_t i, int c, uint8_t tray) {
+static inline uint8_t blend_one(const Box *b, Py_ssize_t i, int c, uint8_t tray) {
     float shaded = fmaf(b->p[i], b->colour[c], b->q[i]);
     shaded = shaded > 0.0f ? shaded : 0.0f;
     shaded = shaded < 255.0f ? shaded : 255.0f;
@@ -50,20 +65,52 @@ static inline uint8_t blend_one(const Band *b, Py_ssize_t i, int c, uint8_t tray
     return round_u8(value);
 }
 
-static void blend_scalar(const Band *b, Py_ssize_t y, Py_ssize_t from) {
-    uint8_t *row = b->out + y * b->out_stride;
-    for (Py_ssize_t x = from; x < b->cols; x++) {
-        Py_ssize_t i = y * b->cols + x;
-        for (int c = 0; c < 3; c++)
-            row[3 * x + c] = blend_one(b, i, c, row[3 * x + c]);
+/* Pixels [from, to) of row y, one at a time. */
+static void row_scalar(const Rows *r, Py_ssize_t y, Py_ssize_t from, Py_ssize_t to) {
+    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
+    const uint8_t *neg = r->neg + y * r->noise_stride;
+    uint8_t *out = r->out + y * r->stride;
+    const Box *b = r->box;
+    Py_ssize_t cols = b ? b->x1 - b->x0 : 0;
+    for (Py_ssize_t x = from; x < to; x++) {
+        int in_box = b && x >= b->x0 && x < b->x1;
+        for (int c = 0; c < 3; c++) {
+            Py_ssize_t k = 3 * x + c;
+            int value = in_box ? blend_one(b, y * cols + x - b->x0, c, tray[k]) : tray[k];
+            out[k] = noisy(value, pos[k], neg[k]);
+        }
     }
 }
 
+static void rows_scalar(const Rows *r) {
+    for (Py_ssize_t y = 0; y < r->rows; y++)
+        row_scalar(r, y, 0, r->width);
+}
+
 #ifdef HAVE_X86
-/* Eight pixels (24 interleaved values) at a time. A plane's eight values are spread to the
- * interleaved B,G,R order by three permutations; the colour pattern repeats every three vectors. */
+/* Tray pixels [from, to) of row y: 16 bytes at a time. */
 __attribute__((target("avx2,fma")))
-static void blend_avx2(const Band *b) {
+static void tray_avx2(const Rows *r, Py_ssize_t y, Py_ssize_t from, Py_ssize_t to) {
+    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
+    const uint8_t *neg = r->neg + y * r->noise_stride;
+    uint8_t *out = r->out + y * r->stride;
+    Py_ssize_t k = 3 * from, end = 3 * to;
+    for (; k + 16 <= end; k += 16) {
+        __m128i v = _mm_adds_epu8(_mm_loadu_si128((const __m128i *)(tray + k)),
+                                  _mm_loadu_si128((const __m128i *)(pos + k)));
+        v = _mm_subs_epu8(v, _mm_loadu_si128((const __m128i *)(neg + k)));
+        _mm_storeu_si128((__m128i *)(out + k), v);
+    }
+    for (; k < end; k++)
+        out[k] = noisy(tray[k], pos[k], neg[k]);
+}
+
+/* Face pixels of row y, eight (24 interleaved values) at a time; returns the first not done.
+ * A plane's eight values are spread to the interleaved B,G,R order by three permutations; the
+ * colour pattern repeats every three vectors. */
+__attribute__((target("avx2,fma")))
+static Py_ssize_t face_avx2(const Rows *r, Py_ssize_t y) {
+    const Box *b = r->box;
     const __m256i spread[3] = {
         _mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2),
         _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5),
@@ -77,35 +124,53 @@ static void blend_avx2(const Band *b) {
     };
     const __m256 zero = _mm256_setzero_ps(), white = _mm256_set1_ps(255.0f);
     const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    for (Py_ssize_t y = 0; y < b->rows; y++) {
-        uint8_t *row = b->out + y * b->out_stride;
-        Py_ssize_t x = 0;
-        for (; x + 8 <= b->cols; x += 8) {
-            Py_ssize_t i = y * b->cols + x;
-            __m256 p8 = _mm256_loadu_ps(b->p + i), q8 = _mm256_loadu_ps(b->q + i);
-            __m256 v8 = _mm256_loadu_ps(b->vignette + i), a8 = _mm256_loadu_ps(b->inv_alpha + i);
-            __m128i tray16 = _mm_loadu_si128((const __m128i *)(row + 3 * x));
-            __m128i tray8 = _mm_loadl_epi64((const __m128i *)(row + 3 * x + 16));
-            __m256i value[3];
-            for (int s = 0; s < 3; s++) {
-                __m256 p = _mm256_permutevar8x32_ps(p8, spread[s]);
-                __m256 q = _mm256_permutevar8x32_ps(q8, spread[s]);
-                __m256 shaded = _mm256_fmadd_ps(p, colour[s], q);
-                shaded = _mm256_min_ps(_mm256_max_ps(shaded, zero), white);
-                shaded = _mm256_mul_ps(shaded, _mm256_permutevar8x32_ps(v8, spread[s]));
-                __m128i t = s == 0 ? tray16 : s == 1 ? _mm_srli_si128(tray16, 8) : tray8;
-                __m256 tray = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(t));
-                __m256 v = _mm256_add_ps(_mm256_mul_ps(tray, _mm256_permutevar8x32_ps(a8, spread[s])), shaded);
-                value[s] = _mm256_cvtps_epi32(_mm256_and_ps(v, magnitude));
-            }
-            /* 3 x 8 int32 -> 24 bytes, saturating (int16, then uint8) in order */
-            __m256i w01 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[0], value[1]), 0xD8);
-            __m256i w22 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[2], value[2]), 0xD8);
-            __m256i bytes = _mm256_permute4x64_epi64(_mm256_packus_epi16(w01, w22), 0xD8);
-            _mm_storeu_si128((__m128i *)(row + 3 * x), _mm256_castsi256_si128(bytes));
-            _mm_storel_epi64((__m128i *)(row + 3 * x + 16), _mm256_extracti128_si256(bytes, 1));
+    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
+    const uint8_t *neg = r->neg + y * r->noise_stride;
+    uint8_t *out = r->out + y * r->stride;
+    Py_ssize_t cols = b->x1 - b->x0, x = b->x0;
+    for (; x + 8 <= b->x1; x += 8) {
+        Py_ssize_t i = y * cols + x - b->x0, at = 3 * x;
+        __m256 p8 = _mm256_loadu_ps(b->p + i), q8 = _mm256_loadu_ps(b->q + i);
+        __m256 v8 = _mm256_loadu_ps(b->vignette + i), a8 = _mm256_loadu_ps(b->inv_alpha + i);
+        __m128i tray16 = _mm_loadu_si128((const __m128i *)(tray + at));
+        __m128i tray8 = _mm_loadl_epi64((const __m128i *)(tray + at + 16));
+        __m256i value[3];
+        for (int s = 0; s < 3; s++) {
+            __m256 p = _mm256_permutevar8x32_ps(p8, spread[s]);
+            __m256 q = _mm256_permutevar8x32_ps(q8, spread[s]);
+            __m256 shaded = _mm256_fmadd_ps(p, colour[s], q);
+            shaded = _mm256_min_ps(_mm256_max_ps(shaded, zero), white);
+            shaded = _mm256_mul_ps(shaded, _mm256_permutevar8x32_ps(v8, spread[s]));
+            __m128i t = s == 0 ? tray16 : s == 1 ? _mm_srli_si128(tray16, 8) : tray8;
+            __m256 under = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(t));
+            __m256 v = _mm256_add_ps(_mm256_mul_ps(under, _mm256_permutevar8x32_ps(a8, spread[s])), shaded);
+            value[s] = _mm256_cvtps_epi32(_mm256_and_ps(v, magnitude));
         }
-        blend_scalar(b, y, x);
+        /* 3 x 8 int32 -> 24 bytes, saturating (int16, then uint8) in order */
+        __m256i w01 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[0], value[1]), 0xD8);
+        __m256i w22 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[2], value[2]), 0xD8);
+        __m256i bytes = _mm256_permute4x64_epi64(_mm256_packus_epi16(w01, w22), 0xD8);
+        __m128i lo = _mm_adds_epu8(_mm256_castsi256_si128(bytes), _mm_loadu_si128((const __m128i *)(pos + at)));
+        __m128i hi = _mm_adds_epu8(_mm256_extracti128_si256(bytes, 1), _mm_loadl_epi64((const __m128i *)(pos + at + 16)));
+        lo = _mm_subs_epu8(lo, _mm_loadu_si128((const __m128i *)(neg + at)));
+        hi = _mm_subs_epu8(hi, _mm_loadl_epi64((const __m128i *)(neg + at + 16)));
+        _mm_storeu_si128((__m128i *)(out + at), lo);
+        _mm_storel_epi64((__m128i *)(out + at + 16), hi);
+    }
+    return x;
+}
+
+__attribute__((target("avx2,fma")))
+static void rows_avx2(const Rows *r) {
+    const Box *b = r->box;
+    for (Py_ssize_t y = 0; y < r->rows; y++) {
+        if (!b) {
+            tray_avx2(r, y, 0, r->width);
+            continue;
+        }
+        tray_avx2(r, y, 0, b->x0);
+        row_scalar(r, y, face_avx2(r, y), b->x1);
+        tray_avx2(r, y, b->x1, r->width);
     }
 }
 #endif
@@ -125,71 +190,103 @@ static int use_avx2(void) {
 
 static int plane(Py_buffer *view, Py_ssize_t n, const char *name) {
     if (view->len != n * (Py_ssize_t)sizeof(float)) {
-        PyErr_Format(PyExc_ValueError, "blend_band: %s holds %zd bytes, expected %zd float32 values",
+        PyErr_Format(PyExc_ValueError, "compose_rows: %s holds %zd bytes, expected %zd float32 values",
                      name, view->len, n);
         return 0;
     }
     return 1;
 }
 
-static PyObject *py_blend_band(PyObject *self, PyObject *args) {
+static int fits(Py_buffer *view, Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t rows, Py_ssize_t row_bytes,
+                const char *name) {
+    if (offset < 0 || stride < row_bytes || (rows && offset + (rows - 1) * stride + row_bytes > view->len)) {
+        PyErr_Format(PyExc_ValueError, "compose_rows: the rows run past the end of %s", name);
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *py_compose_rows(PyObject *self, PyObject *args) {
     (void)self;
-    Py_buffer p, q, vignette, inv_alpha, out;
-    Py_ssize_t rows, cols, stride, offset;
-    float b_, g_, r_;
+    Py_buffer tray, pos, neg, out, p = {0}, q = {0}, vignette = {0}, inv_alpha = {0};
+    Py_ssize_t width, y, rows, noise_width, dx, dy, x0 = 0, x1 = 0;
+    float colour[3] = {0, 0, 0};
     int vector = 1;               /* 0: the portable loop only (tests hold both to the same bytes) */
-    if (!PyArg_ParseTuple(args, "y*y*y*y*(fff)w*nnnn|p", &p, &q, &vignette, &inv_alpha, &b_, &g_, &r_,
-                          &out, &offset, &stride, &rows, &cols, &vector))
+    PyObject *box = Py_None;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*(nnnnnn)|Op", &tray, &pos, &neg, &out,
+                          &width, &y, &rows, &noise_width, &dx, &dy, &box, &vector))
         return NULL;
+    int have_box = box != Py_None;
     PyObject *result = NULL;
-    Py_ssize_t n = rows * cols;
-    if (rows < 0 || cols < 0 || offset < 0 || stride < 3 * cols) {
-        PyErr_SetString(PyExc_ValueError, "blend_band: negative size or a row stride shorter than a row");
+    if (have_box && !PyArg_ParseTuple(box, "y*y*y*y*(fff)nn;box: (p, q, vignette, inv_alpha, (b, g, r), x0, x1)",
+                                      &p, &q, &vignette, &inv_alpha, &colour[0], &colour[1], &colour[2], &x0, &x1)) {
+        have_box = 0;            /* nothing of the box was acquired */
         goto done;
     }
-    if (!plane(&p, n, "p") || !plane(&q, n, "q") || !plane(&vignette, n, "vignette")
-            || !plane(&inv_alpha, n, "inv_alpha"))
-        goto done;
-    if (rows && offset + (rows - 1) * stride + 3 * cols > out.len) {
-        PyErr_SetString(PyExc_ValueError, "blend_band: the band runs past the end of the frame");
+    if (width <= 0 || y < 0 || rows < 0 || dx < 0 || dy < 0 || noise_width < width + dx) {
+        PyErr_SetString(PyExc_ValueError, "compose_rows: bad frame geometry");
         goto done;
     }
-    Band band = {p.buf, q.buf, vignette.buf, inv_alpha.buf, (uint8_t *)out.buf + offset,
-                 rows, cols, stride, {b_, g_, r_}};
+    Py_ssize_t stride = 3 * width, noise_stride = 3 * noise_width;
+    Py_ssize_t at = y * stride, noise_at = (y + dy) * noise_stride + 3 * dx;
+    if (!fits(&tray, at, stride, rows, stride, "the tray") || !fits(&out, at, stride, rows, stride, "the frame")
+            || !fits(&pos, noise_at, noise_stride, rows, stride, "the noise bank")
+            || !fits(&neg, noise_at, noise_stride, rows, stride, "the noise bank"))
+        goto done;
+    Box band_box = {p.buf, q.buf, vignette.buf, inv_alpha.buf, {colour[0], colour[1], colour[2]}, x0, x1};
+    if (have_box) {
+        Py_ssize_t n = rows * (x1 - x0);
+        if (x0 < 0 || x1 <= x0 || x1 > width) {
+            PyErr_SetString(PyExc_ValueError, "compose_rows: the box's columns lie outside the frame");
+            goto done;
+        }
+        if (!plane(&p, n, "p") || !plane(&q, n, "q") || !plane(&vignette, n, "vignette")
+                || !plane(&inv_alpha, n, "inv_alpha"))
+            goto done;
+    }
+    Rows band = {(const uint8_t *)tray.buf + at, (const uint8_t *)pos.buf + noise_at,
+                 (const uint8_t *)neg.buf + noise_at, (uint8_t *)out.buf + at, rows, width,
+                 stride, noise_stride, have_box ? &band_box : NULL};
     int avx2 = vector && use_avx2();
-    Py_BEGIN_ALLOW_THREADS          /* the frame's two halves blend on two cores */
+    Py_BEGIN_ALLOW_THREADS          /* the frame's two halves develop on two cores */
 #ifdef HAVE_X86
     if (avx2)
-        blend_avx2(&band);
+        rows_avx2(&band);
     else
 #endif
-        for (Py_ssize_t y = 0; y < rows; y++)
-            blend_scalar(&band, y, 0);
+        rows_scalar(&band);
     Py_END_ALLOW_THREADS
     (void)avx2;
     result = Py_NewRef(Py_None);
 done:
-    PyBuffer_Release(&p);
-    PyBuffer_Release(&q);
-    PyBuffer_Release(&vignette);
-    PyBuffer_Release(&inv_alpha);
+    if (have_box) {
+        PyBuffer_Release(&p);
+        PyBuffer_Release(&q);
+        PyBuffer_Release(&vignette);
+        PyBuffer_Release(&inv_alpha);
+    }
+    PyBuffer_Release(&tray);
+    PyBuffer_Release(&pos);
+    PyBuffer_Release(&neg);
     PyBuffer_Release(&out);
     return result;
 }
 
 static PyMethodDef methods[] = {
-    {"blend_band", py_blend_band, METH_VARARGS,
-     "blend_band(p, q, vignette, inv_alpha, (b, g, r), out, offset, stride, rows, cols[, vector])\n\n"
-     "Blend a band of a face over the tray in place. p, q, vignette, inv_alpha: C-contiguous\n"
-     "float32, rows x cols; out: the frame's writable BGR bytes, the band's first pixel at `offset`,\n"
-     "rows `stride` bytes apart. vector false: the portable loop even where AVX2 is there.\n"
-     "Runs without the GIL."},
+    {"compose_rows", py_compose_rows, METH_VARARGS,
+     "compose_rows(tray, pos, neg, out, (width, y, rows, noise_width, dx, dy)[, box[, vector]])\n\n"
+     "Frame rows y..y+rows of a body photo into `out`: the tray (and over the box the face\n"
+     "blended in) plus pos minus neg, saturating. tray, out: the frame's BGR bytes, `width`\n"
+     "pixels a row; pos, neg: the noise bank's bytes, `noise_width` pixels a row, read from\n"
+     "(dx, dy + row). box: None or (p, q, vignette, inv_alpha, (b, g, r), x0, x1), the planes\n"
+     "C-contiguous float32 of rows x (x1 - x0). vector false: the portable loop even where AVX2\n"
+     "is there. Runs without the GIL."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "drivers.camera._compose",
-    "A body photo's blend of face over tray in C (see drivers/camera/_compose.c).", -1,
+    "A body photo's rows in C: tray, face and noise (see drivers/camera/_compose.c).", -1,
     methods, NULL, NULL, NULL, NULL,
 };
 

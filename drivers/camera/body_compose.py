@@ -25,7 +25,7 @@ from drivers.camera import body_render as br
 from drivers.camera.bands import in_two_halves
 
 try:
-    from drivers.camera import _compose         # the blend in C (drivers/camera/_compose.c)
+    from drivers.camera import _compose         # a body photo's rows in C (drivers/camera/_compose.c)
 except ImportError:                             # built without a C compiler: same bytes, more CPU
     _compose = None
 
@@ -200,41 +200,59 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     basis = face_basis(layers, face, seed)
     rng = np.random.default_rng([seed, br.FACES.index(face), br.LIGHTS.index(light), 13])
     mix = _light_mix(basis, light)
-    out, _ = br._background(basis.frame, light)
-    x0, y0, x1, y1 = basis.box
-    pos, neg = br._noise_bank(basis.frame)
-    dx, dy = (int(v) for v in rng.integers(0, br.NOISE_PAD, 2))
-    w, h = basis.frame
-    pos, neg = pos[dy:dy + h, dx:dx + w], neg[dy:dy + h, dx:dx + w]
-
-    def rows(a: int, b: int) -> None:      # frame rows a..b: the face blended in, then the noise
-        for r0 in range(max(a, y0) - y0, min(b, y1) - y0, BAND_ROWS):
-            _blend_band(basis, mix, out, r0, min(y1 - y0, r0 + BAND_ROWS, b - y0))
-        cv2.add(out[a:b], pos[a:b], dst=out[a:b])
-        cv2.subtract(out[a:b], neg[a:b], dst=out[a:b])
-
-    # Two halves of the frame on two threads (no GIL in the OpenCV calls): the same pixels,
+    tray = br._tray_full(basis.frame, light)
+    out = np.empty_like(tray)
+    noise = br._noise_bank(basis.frame)
+    offset = tuple(int(v) for v in rng.integers(0, br.NOISE_PAD, 2))
+    y0, y1 = basis.box[1], basis.box[3]
+    h = basis.frame[1]
+    # Two halves of the frame on two threads (no GIL in the C or OpenCV calls): the same pixels,
     # developed in about half the time when the other core is free.
     split = y0 + ((y1 - y0) // 2 // BAND_ROWS) * BAND_ROWS
-    in_two_halves(lambda: rows(0, split), lambda: rows(split, h))
+    in_two_halves(lambda: _compose_rows(basis, mix, tray, noise, offset, out, 0, split),
+                  lambda: _compose_rows(basis, mix, tray, noise, offset, out, split, h))
     return out
 
 
-def _blend_band(basis: FaceBasis, mix: _LightMix, out: np.ndarray, r0: int, r1: int) -> None:
-    """Box rows r0..r1: the shaded face, clipped and vignetted, blended over the tray in `out`."""
-    p, q = _band_planes(mix, r0, r1)
-    x0, y0, x1, _ = basis.box
-    if _compose is not None:
-        stride = out.strides[0]
-        _compose.blend_band(p, q, basis.vignette[r0:r1], basis.inv_alpha[r0:r1], basis.color, out,
-                            (y0 + r0) * stride + x0 * 3, stride, r1 - r0, x1 - x0)
-        return
-    region = out[y0 + r0:y0 + r1, x0:x1]
-    shaded = cv2.merge([cv2.addWeighted(p, basis.color[ch], q, 1.0, 0.0) for ch in range(3)])
-    flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
-    cv2.max(flat, 0.0, dst=flat)
-    cv2.min(flat, 255.0, dst=flat)
-    cv2.multiply(shaded, cv2.merge([basis.vignette[r0:r1]] * 3), dst=shaded)
-    blend = cv2.multiply(region, cv2.merge([basis.inv_alpha[r0:r1]] * 3), dtype=cv2.CV_32F)
-    cv2.add(blend, shaded, dst=blend)
-    region[...] = cv2.convertScaleAbs(blend)        # rounds and saturates to 0..255
+def _compose_rows(basis: FaceBasis, mix: _LightMix, tray: np.ndarray, noise: tuple[np.ndarray, np.ndarray],
+                  offset: tuple[int, int], out: np.ndarray, a: int, b: int) -> None:
+    """Frame rows a..b into `out`: the tray, the face blended over it in the box, then the noise
+    (`noise`'s positive and negative banks read from `offset` = (dx, dy)). Box rows go in bands
+    of BAND_ROWS, so every intermediate stays in cache."""
+    x0, y0, x1, y1 = basis.box
+    top, bottom = max(a, y0), min(b, y1)
+    spans = [(a, min(b, top), False)] + [(r, min(bottom, r + BAND_ROWS), True) for r in range(top, bottom, BAND_ROWS)]
+    spans.append((max(a, bottom), b, False))
+    for r0, r1, in_box in spans:
+        if r0 >= r1:
+            continue
+        box = None
+        if in_box:
+            p, q = _band_planes(mix, r0 - y0, r1 - y0)
+            box = (p, q, basis.vignette[r0 - y0:r1 - y0], basis.inv_alpha[r0 - y0:r1 - y0], basis.color, x0, x1)
+        if _compose is not None:
+            w = tray.shape[1]
+            _compose.compose_rows(tray, *noise, out, (w, r0, r1 - r0, noise[0].shape[1], *offset), box)
+        else:
+            _compose_rows_opencv(tray, noise, offset, out, r0, r1, box)
+
+
+def _compose_rows_opencv(tray: np.ndarray, noise: tuple[np.ndarray, np.ndarray], offset: tuple[int, int],
+                         out: np.ndarray, r0: int, r1: int, box: tuple | None) -> None:
+    """`_compose_rows`' per-pixel work in OpenCV passes (no C compiler): the same bytes."""
+    out[r0:r1] = tray[r0:r1]
+    if box is not None:
+        p, q, vignette, inv_alpha, color, x0, x1 = box
+        region = out[r0:r1, x0:x1]
+        shaded = cv2.merge([cv2.addWeighted(p, color[ch], q, 1.0, 0.0) for ch in range(3)])
+        flat = shaded.reshape(r1 - r0, -1)              # 2-D view: a scalar applies to every channel
+        cv2.max(flat, 0.0, dst=flat)
+        cv2.min(flat, 255.0, dst=flat)
+        cv2.multiply(shaded, cv2.merge([vignette] * 3), dst=shaded)
+        blend = cv2.multiply(region, cv2.merge([inv_alpha] * 3), dtype=cv2.CV_32F)
+        cv2.add(blend, shaded, dst=blend)
+        region[...] = cv2.convertScaleAbs(blend)        # rounds and saturates to 0..255
+    (dx, dy), (pos, neg), w = offset, noise, tray.shape[1]
+    rows = out[r0:r1]
+    cv2.add(rows, pos[dy + r0:dy + r1, dx:dx + w], dst=rows)
+    cv2.subtract(rows, neg[dy + r0:dy + r1, dx:dx + w], dst=rows)

@@ -1,7 +1,7 @@
-"""A body photo's blend in C (drivers/camera/_compose.c) writes the bytes the OpenCV passes of
-body_compose._blend_band write — its vector loop and its portable loop alike, at every band
-width (the vector loop's tail), with the clip active — so body photos do not depend on whether
-the extension was built."""
+"""A body photo's rows in C (drivers/camera/_compose.c) are the bytes the OpenCV passes of
+body_compose._compose_rows_opencv write — tray, face blend and noise; its vector loop and its
+portable loop alike, at every box width and position (the vector loop's tails), with the clip
+active and at rounding ties — so body photos do not depend on whether the extension was built."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from drivers.camera.sim import SimCamera
 
 try:
     from drivers.camera import _compose
-except ImportError:         # reported by test_the_c_blend_is_built; the rest cannot run
+except ImportError:         # reported by test_the_c_rows_are_built; the rest cannot run
     _compose = None
 
 needs_compose = pytest.mark.skipif(_compose is None, reason="drivers.camera._compose is not built")
+PAD = 5                     # the noise bank is this much larger than the frame each way
 
 
-def test_the_c_blend_is_built():
+def test_the_c_rows_are_built():
     assert _compose is not None, (
         "drivers/camera/_compose.c was not compiled: install gcc and python3-dev "
         "(scripts/setup-system.sh) and run `pip install -e .` again")
@@ -32,84 +33,117 @@ def test_the_c_blend_is_built():
 
 class _PortableOnly:
     @staticmethod
-    def blend_band(*args):
-        _compose.blend_band(*args, False)
+    def compose_rows(tray, pos, neg, out, geometry, box=None):
+        _compose.compose_rows(tray, pos, neg, out, geometry, box, False)
 
 
-def _band_case(seed: int, rows: int, cols: int, frame_w: int, x0: int, y0: int, ties: bool = False):
-    """Random planes over a box in a random tray frame; the weighted sum runs past 0 and 255.
-    `ties`: the face alone (no vignetting, no tray) at weighted sums within an ulp or two of
-    k + 1/2, where only the exact order of roundings (fused or not) decides the byte."""
+def _case(seed: int, size: tuple[int, int], box: tuple[int, int, int, int], ties: bool = False):
+    """Random planes over `box` in a random tray frame with a random noise bank; the weighted sum
+    runs past 0 and 255. `ties`: the face alone (no vignetting, no tray) at weighted sums within
+    an ulp or two of k + 1/2, where only the exact order of roundings (fused or not) decides."""
     rng = np.random.default_rng(seed)
-    p = rng.uniform(-40, 320, (rows, cols)).astype(np.float32)
-    q = rng.uniform(-30, 60, (rows, cols)).astype(np.float32)
-    vignette = rng.uniform(0.8, 1.0, (rows, cols)).astype(np.float32)
-    inv_alpha = np.clip(rng.uniform(-0.5, 1.5, (rows, cols)), 0, 1).astype(np.float32)
+    w, h = size
+    x0, y0, x1, y1 = box
+    shape = (y1 - y0, x1 - x0)
+    p = rng.uniform(-40, 320, shape).astype(np.float32)
+    q = rng.uniform(-30, 60, shape).astype(np.float32)
+    vignette = rng.uniform(0.8, 1.0, shape).astype(np.float32)
+    inv_alpha = np.clip(rng.uniform(-0.5, 1.5, shape), 0, 1).astype(np.float32)
     colour = tuple(float(c) for c in rng.uniform(0.05, 1.0, 3))
     if ties:
         vignette[...], inv_alpha[...] = 1, 0
-        p = rng.uniform(1, 200, (rows, cols)).astype(np.float32)
-        half = rng.integers(10, 240, (rows, cols)) + 0.5
-        q = (half - p.astype(np.float64) * np.float32(colour[1])).astype(np.float32)   # green's sum near k + 1/2
-    tray = rng.integers(0, 256, (y0 + rows + 2, frame_w, 3), dtype=np.uint8)
-    basis = SimpleNamespace(box=(x0, y0, x0 + cols, y0 + rows), color=colour, vignette=vignette,
-                            inv_alpha=inv_alpha)
+        p = rng.uniform(1, 200, shape).astype(np.float32)
+        half = rng.integers(10, 240, shape) + 0.5
+        q = (half - p.astype(np.float64) * np.float32(colour[1])).astype(np.float32)   # green near k + 1/2
+    tray = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    noise = tuple(rng.integers(0, 12, (h + PAD, w + PAD, 3), dtype=np.uint8) for _ in range(2))
+    if ties:
+        noise = tuple(np.zeros_like(n) for n in noise)
+    basis = SimpleNamespace(box=box, color=colour, vignette=vignette, inv_alpha=inv_alpha)
     mix = body_compose._LightMix(((p, np.float32(1.0)),), q, (), ())
-    return basis, mix, tray
+    offset = tuple(int(v) for v in rng.integers(0, PAD, 2))
+    return basis, mix, tray, noise, offset
 
 
-def _blend_with(monkeypatch, implementation, basis, mix, tray):
-    out = tray.copy()
+def _rows_with(monkeypatch, implementation, case, a=None, b=None):
+    basis, mix, tray, noise, offset = case
+    out = np.full_like(tray, 77)
     monkeypatch.setattr(body_compose, "_compose", implementation)
-    body_compose._blend_band(basis, mix, out, 0, basis.box[3] - basis.box[1])
+    h = tray.shape[0]
+    body_compose._compose_rows(basis, mix, tray, noise, offset, out, a or 0, h if b is None else b)
     return out
 
 
+def _all_alike(monkeypatch, case, a=None, b=None):
+    expected = _rows_with(monkeypatch, None, case, a, b)
+    for implementation in (_compose, _PortableOnly):
+        assert np.array_equal(_rows_with(monkeypatch, implementation, case, a, b), expected)
+    return expected
+
+
 @needs_compose
-@pytest.mark.parametrize("cols", [1, 7, 8, 9, 16, 23, 250])
+@pytest.mark.parametrize("box", [(6, 1, 7, 5), (6, 1, 13, 5), (6, 1, 14, 5), (6, 1, 15, 5), (0, 0, 23, 6),
+                                 (3, 2, 253, 7), (1, 3, 260, 4)])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_the_c_blend_writes_the_opencv_bytes(monkeypatch, cols, seed):
-    case = _band_case(seed, rows=5, cols=cols, frame_w=cols + 13, x0=6, y0=1)
-    expected = _blend_with(monkeypatch, None, *case)
-    assert not np.array_equal(expected, case[2])                     # the band was written ...
-    assert np.array_equal(expected[:1], case[2][:1])                  # ... and nothing above it
-    assert np.array_equal(_blend_with(monkeypatch, _compose, *case), expected)
-    assert np.array_equal(_blend_with(monkeypatch, _PortableOnly, *case), expected)
+def test_the_c_rows_write_the_opencv_bytes(monkeypatch, box, seed):
+    case = _case(seed, (box[2] + 13 if box[2] < 260 else 260, 9), box)
+    expected = _all_alike(monkeypatch, case)
+    basis, _, tray, (pos, neg), (dx, dy) = case
+    x0, y0, x1, y1 = box
+    face = np.zeros(tray.shape[:2], bool)
+    face[y0:y1, x0:x1] = True
+    # Outside the box: exactly the tray plus the noise window, saturating.
+    noisy = np.clip(tray.astype(int) + pos[dy:dy + 9, dx:dx + tray.shape[1]], 0, 255)
+    noisy = np.clip(noisy - neg[dy:dy + 9, dx:dx + tray.shape[1]], 0, 255)
+    assert np.array_equal(expected[~face], noisy[~face])
+    assert not np.array_equal(expected[face], noisy[face])           # and the face is in the box
 
 
 @needs_compose
-@pytest.mark.parametrize("portable", [False, True])
-def test_rounding_ties_come_out_as_opencv_rounds_them(monkeypatch, portable):
-    case = _band_case(5, rows=8, cols=203, frame_w=210, x0=3, y0=1, ties=True)
-    expected = _blend_with(monkeypatch, None, *case)
-    assert np.array_equal(_blend_with(monkeypatch, _PortableOnly if portable else _compose, *case), expected)
+@pytest.mark.parametrize("a, b", [(0, 2), (2, 5), (4, 9), (0, 9)])
+def test_a_part_of_the_frame_writes_only_its_rows(monkeypatch, a, b):
+    case = _case(3, (40, 9), (5, 1, 30, 6))
+    out = _all_alike(monkeypatch, case, a, b)
+    untouched = np.ones(9, bool)
+    untouched[a:b] = False
+    assert (out[untouched] == 77).all() and not (out[a:b] == 77).all()
+
+
+@needs_compose
+def test_rounding_ties_come_out_as_opencv_rounds_them(monkeypatch):
+    _all_alike(monkeypatch, _case(5, (210, 9), (3, 1, 206, 9), ties=True))
 
 
 @needs_compose
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**31), st.integers(1, 6), st.integers(1, 40), st.integers(0, 9))
-def test_any_band_shape_blends_alike(seed, rows, cols, x0):
-    case = _band_case(seed, rows, cols, frame_w=x0 + cols + 3, x0=x0, y0=2)
+@given(st.integers(0, 2**31), st.integers(1, 40), st.integers(0, 9), st.integers(1, 6), st.integers(0, 3))
+def test_any_box_composes_alike(seed, cols, x0, rows, y0):
     with pytest.MonkeyPatch.context() as mp:
-        expected = _blend_with(mp, None, *case)
-        assert np.array_equal(_blend_with(mp, _compose, *case), expected)
-        assert np.array_equal(_blend_with(mp, _PortableOnly, *case), expected)
+        _all_alike(mp, _case(seed, (x0 + cols + 3, y0 + rows + 2), (x0, y0, x0 + cols, y0 + rows)))
 
 
 @needs_compose
-def test_a_band_past_the_frame_is_refused():
-    planes = [np.zeros((4, 10), np.float32) for _ in range(4)]
-    frame = np.zeros((5, 12, 3), np.uint8)
-    stride = frame.strides[0]
-    with pytest.raises(ValueError, match="past the end"):
-        _compose.blend_band(*planes, (1.0, 1.0, 1.0), frame, 2 * stride, stride, 4, 10)
-    with pytest.raises(ValueError, match="p holds 160 bytes, expected 44 float32"):
-        _compose.blend_band(*planes, (1.0, 1.0, 1.0), frame, 0, stride, 4, 9 + 2)
+def test_rows_past_the_frame_or_the_noise_bank_are_refused():
+    tray = np.zeros((5, 12, 3), np.uint8)
+    out, bank = np.zeros_like(tray), np.zeros((7, 14, 3), np.uint8)
+    with pytest.raises(ValueError, match="past the end of the tray"):
+        _compose.compose_rows(tray, bank, bank, out, (12, 3, 3, 14, 0, 0))
+    with pytest.raises(ValueError, match="past the end of the frame"):
+        _compose.compose_rows(np.zeros((9, 12, 3), np.uint8), bank, bank, out, (12, 3, 3, 14, 0, 0))
+    with pytest.raises(ValueError, match="past the end of the noise bank"):
+        _compose.compose_rows(tray, bank, bank, out, (12, 2, 3, 14, 2, 3))
+    with pytest.raises(ValueError, match="geometry"):
+        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 3, 0))    # 12 + 3 > 14
+    planes = [np.zeros((3, 10), np.float32) for _ in range(4)]
+    with pytest.raises(ValueError, match="p holds 120 bytes, expected 33 float32"):
+        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 1, 12))
+    with pytest.raises(ValueError, match="outside the frame"):
+        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 5, 15))
 
 
 @needs_compose
 @pytest.mark.parametrize("face, light", [("front", "top"), ("back", "e"), ("left", "n"), ("top", "w")])
-def test_body_photos_are_the_same_with_and_without_the_c_blend(monkeypatch, face, light):
+def test_body_photos_are_the_same_with_and_without_the_c_rows(monkeypatch, face, light):
     camera = SimCamera("sim://cracked-screen?size=600x800")
     try:
         lights = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0, light: 80}
