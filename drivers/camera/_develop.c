@@ -12,6 +12,9 @@
  * (NaN and out-of-range values become 0 there as here).
  *
  *   s = src * gain;  v = s + sqrt(s * shot + read2) * unit;  out = saturate_u8(rint(|v|))
+ *
+ * noisy_u8_inset develops rows whose middle columns come from another buffer (a photo's
+ * lens-blurred box over the cached lit tray), so those rows need not be assembled first.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -90,12 +93,57 @@ done:
     return result;
 }
 
+static PyObject *py_noisy_u8_inset(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer src, inset, unit, out;
+    Py_ssize_t rows, first, last;
+    float gain, shot, read2;
+    if (!PyArg_ParseTuple(args, "y*y*nnny*fffw*", &src, &inset, &rows, &first, &last, &unit, &gain, &shot,
+                          &read2, &out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = src.len / (Py_ssize_t)sizeof(float), row = rows > 0 ? n / rows : 0, width = last - first;
+    if (rows <= 0 || src.len % (Py_ssize_t)sizeof(float) || n % rows || first < 0 || width < 0 || last > row) {
+        PyErr_Format(PyExc_ValueError, "noisy_u8_inset: %zd samples do not make %zd rows holding "
+                     "columns %zd..%zd", n, rows, first, last);
+        goto done;
+    }
+    if (inset.len != rows * width * (Py_ssize_t)sizeof(float) || unit.len / (Py_ssize_t)sizeof(float) < n
+            || out.len != n) {
+        PyErr_Format(PyExc_ValueError, "noisy_u8_inset: %zd rows of %zd samples need an inset of %zd, "
+                     "as many unit-noise values and output bytes", rows, row, rows * width);
+        goto done;
+    }
+    const float *s = src.buf, *in = inset.buf, *u = unit.buf;
+    uint8_t *o = out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t y = 0; y < rows; y++) {
+        Py_ssize_t at = y * row;
+        develop(s + at, u + at, first, gain, shot, read2, o + at);
+        develop(in + y * width, u + at + first, width, 1.0f, shot, read2, o + at + first);
+        develop(s + at + last, u + at + last, row - last, gain, shot, read2, o + at + last);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&src);
+    PyBuffer_Release(&inset);
+    PyBuffer_Release(&unit);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"noisy_u8", py_noisy_u8, METH_VARARGS,
      "noisy_u8(src, unit, gain, shot, read2, out) -> None\n\n"
      "out[i] = saturate_u8(rint(|s + sqrt(s * shot + read2) * unit[i]|)), s = src[i] * gain.\n"
      "src, unit: C-contiguous float32 buffers (unit at least as long); out: writable uint8\n"
      "buffer of src's length. Runs without the GIL."},
+    {"noisy_u8_inset", py_noisy_u8_inset, METH_VARARGS,
+     "noisy_u8_inset(src, inset, rows, first, last, unit, gain, shot, read2, out) -> None\n\n"
+     "noisy_u8 of `rows` rows of src where each row's samples first..last come from `inset`\n"
+     "(rows x (last - first) values, taken as they are: gain 1) instead of src * gain.\n"
+     "Runs without the GIL."},
     {NULL, NULL, 0, NULL},
 };
 

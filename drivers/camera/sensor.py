@@ -124,11 +124,27 @@ def _noise_bands(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, in
         at = (offset + r0 * w * 3) % NOISE_BANK
         a, b = max(r0, y0), min(r1, y1)
         unit, target = bank[at:at + (r1 - r0) * w * 3], out[r0:r1].reshape(-1)
-        if a >= b and _develop is not None:         # tray only: read the lit scene as it is
-            develop(lit[r0:r1].reshape(-1), unit, gain, shot, read2, target, scratch)
+        if _develop is not None:        # straight from the lit scene (x gain), the box set in
+            _develop_in_place(lit, box_rows, roi, r0, r1, a, b, unit, (gain, shot, read2), out)
             continue
         signal = band[:r1 - r0]
         np.multiply(lit[r0:r1], gain, out=signal)
         if a < b:
             signal[a - r0:b - r0, x0:x1] = box_rows(a, b)
         develop(signal.reshape(-1), unit, np.float32(1), shot, read2, target, scratch)
+
+
+def _develop_in_place(lit: np.ndarray, box_rows, roi: tuple[int, int, int, int], r0: int, r1: int, a: int, b: int,
+                      unit: np.ndarray, constants: tuple, out: np.ndarray) -> None:
+    """Frame rows r0..r1 through the C pass without assembling them: rows clear of the box (and
+    each box row's tray to either side) read `lit` times the gain, box rows a..b read box_rows."""
+    gain, shot, read2 = constants
+    w3 = lit.shape[1] * 3
+    x0, _, x1, _ = roi
+    for lo, hi in ((r0, min(r1, max(a, r0))), (max(b, r0), r1)):     # above and below the box
+        if lo < hi:
+            _develop.noisy_u8(lit[lo:hi], unit[(lo - r0) * w3:(hi - r0) * w3], gain, shot, read2, out[lo:hi])
+    if a < b:
+        inset = np.ascontiguousarray(box_rows(a, b), dtype=np.float32)
+        _develop.noisy_u8_inset(lit[a:b], inset, b - a, x0 * 3, x1 * 3, unit[(a - r0) * w3:(b - r0) * w3],
+                                gain, shot, read2, out[a:b])

@@ -142,3 +142,32 @@ def test_a_frame_whose_last_pass_is_a_few_samples_gets_all_its_noise(monkeypatch
     expected = np.clip(np.rint(np.abs(radiance + np.sqrt(radiance * F32(0.12) + F32(1.5 ** 2)) * unit)), 0, 255)
     got = sensor.noisy_uint8(cam, radiance.copy(), offset)
     assert np.array_equal(got, expected.astype(np.uint8))
+
+
+@needs_develop
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**31), st.integers(1, 5), st.integers(1, 30), st.data(), st.sampled_from([1.0, 0.91]))
+def test_rows_with_an_inset_develop_as_if_assembled_first(seed, rows, row, data, gain):
+    """noisy_u8_inset (a photo's rows: lit tray x gain, the blurred box set in) equals assembling
+    those rows first and developing them at gain 1, as the numpy path does."""
+    first = data.draw(st.integers(0, row))
+    last = data.draw(st.integers(first, row))
+    rng = np.random.default_rng(seed)
+    src = rng.uniform(0, 300, (rows, row)).astype(np.float32)
+    inset = rng.uniform(0, 300, (rows, last - first)).astype(np.float32)
+    unit = rng.standard_normal(rows * row + 3, dtype=np.float32)
+    assembled = src * F32(gain)
+    assembled[:, first:last] = inset
+    expected = _numpy_path(assembled.reshape(-1), unit[:rows * row], 1.0, 0.12, 2.25)
+    out = np.empty(rows * row, np.uint8)
+    _develop.noisy_u8_inset(src, inset, rows, first, last, unit, F32(gain), F32(0.12), F32(2.25), out)
+    assert np.array_equal(out, expected)
+
+
+@needs_develop
+@pytest.mark.parametrize("rows, first, last, inset_len", [(3, 0, 7, 21), (4, 0, 5, 20), (3, 4, 2, 0), (3, 2, 7, 15),
+                                                          (3, 1, 4, 8)])
+def test_an_inset_that_does_not_fit_is_refused(rows, first, last, inset_len):
+    with pytest.raises(ValueError, match="noisy_u8_inset"):
+        _develop.noisy_u8_inset(np.zeros(18, np.float32), np.zeros(inset_len, np.float32), rows, first, last,
+                                np.zeros(18, np.float32), 1.0, 0.1, 1.0, np.zeros(18, np.uint8))
