@@ -178,6 +178,7 @@ class Inspection:
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pending_writes: list[Any] = []        # Futures of evidence files, report copies, still being written
+        self._deferred_writes: list[tuple] = []    # (fn, args): written once the last step is out of the way
         # A re-run step saves its frames again while the failed attempt's may still be encoding:
         # the newest save of a name wins, file and recorded hash together (capture.EvidenceWriter).
         self.evidence_lock = threading.Lock()
@@ -188,6 +189,17 @@ class Inspection:
         self._timings_lock = threading.Lock()
         self.error: BaseException | None = None
         devices.on_rig_event = self._on_rig_event
+
+    def defer_write(self, fn, *args) -> None:
+        """Write later: at `flush_deferred_writes` (the last step calls it) or, whatever happens,
+        before the inspection ends. For files no step reads (the report's printable copies): their
+        CPU would otherwise slow the steps still running."""
+        self._deferred_writes.append((fn, args))
+
+    def flush_deferred_writes(self) -> None:
+        while self._deferred_writes:
+            fn, args = self._deferred_writes.pop(0)
+            self.pending_writes.append(self.executor.submit(fn, *args))
 
     def add_timing(self, key: str, amount: float) -> None:
         with self._timings_lock:
@@ -355,6 +367,7 @@ class Inspection:
             # Frames first: a developed frame hands its encoding and grading to the executor.
             cancelled = self.state == State.CANCELLED
             self.frame_executor.shutdown(wait=True, cancel_futures=cancelled)
+            self.flush_deferred_writes()            # nothing deferred is lost (cancelled: not started)
             if not cancelled:
                 # Chained work (locate the phone, then cut and store the frame) submits its next
                 # part when the previous one ends: settle it all before the pool stops taking work.

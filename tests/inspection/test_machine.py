@@ -215,3 +215,43 @@ def test_incomplete_record_is_not_reportable():
     with pytest.raises(IncompleteInspection) as info:
         inspection_payload(record)
     assert "imei" in info.value.message
+
+
+def test_a_deferred_write_runs_when_flushed_not_before():
+    """The report's copies are deferred in `sign` and flushed by `warranty`: nothing of them runs
+    while the steps between are going, and they are written before the inspection ends."""
+    written, seen_by_step = [], []
+
+    def defer(ctx):
+        ctx.inspection.defer_write(written.append, "copy")
+        return {}
+
+    def between(ctx):
+        seen_by_step.append(list(written))
+        return {}
+
+    def flush(ctx):
+        ctx.inspection.flush_deferred_writes()
+        return {}
+
+    inspection, _ = make([StepSpec("connect_rig", defer), StepSpec("phone_placed", between),
+                          StepSpec("identify", flush)])
+    inspection.run()
+    assert inspection.state == State.COMPLETED
+    assert seen_by_step == [[]] and written == ["copy"]
+
+
+def test_a_deferred_write_is_not_lost_when_a_later_step_fails():
+    written = []
+
+    def defer(ctx):
+        ctx.inspection.defer_write(written.append, "copy")
+        return {}
+
+    def broken(ctx):
+        raise RuntimeError("the registry is gone")
+
+    inspection, _ = make([StepSpec("connect_rig", defer), StepSpec("phone_placed", broken)])
+    inspection.run()
+    assert inspection.state == State.FAILED
+    assert written == ["copy"]
