@@ -68,6 +68,12 @@ class InspectionRecord:
                 "devices": self.devices, "steps": self.steps, "results": self.results,
                 "evidence": self.evidence, "report": self.report}))
 
+    def save_later(self) -> None:
+        """Count a change that the next `save` carries to disk, without waiting for a disk write
+        now: for state a crash may lose harmlessly (see Inspection._transition)."""
+        with self._lock:
+            self._changes += 1
+
     def save(self) -> Path:
         """Atomically replace the file on disk with the current state; returns once a state that
         includes every change made before the call is on disk (written, fsynced, renamed).

@@ -255,3 +255,27 @@ def test_a_deferred_write_is_not_lost_when_a_later_step_fails():
     inspection.run()
     assert inspection.state == State.FAILED
     assert written == ["copy"]
+
+
+def test_an_operator_prompt_does_not_wait_for_the_disk(monkeypatch):
+    """Into and out of a prompt the record is saved later, not at once (two fsyncs per "turn the
+    phone" used to hold up the rig); tests/inspection/test_record_saves.py: the next save carries it."""
+    import station.inspection.record as record_module
+
+    fsyncs = []
+    real_fsync = record_module.os.fsync
+    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    during = {}
+
+    def turn(ctx):
+        before = len(fsyncs)
+        ctx.prompt("show_face", face="back")
+        during["fsyncs"] = len(fsyncs) - before
+        return {}
+
+    operator = ScriptedOperator()
+    inspection, events = make([StepSpec("cosmetic", turn)], operator=operator)
+    inspection.run()
+    assert inspection.state == State.COMPLETED and operator.asked == ["show_face"]
+    assert during["fsyncs"] == 0 and "prompt" in kinds(events, "cosmetic")
+    assert json.loads(inspection.record.path.read_text())["state"] == "completed"

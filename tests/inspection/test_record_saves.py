@@ -3,7 +3,8 @@
 * a save returns only once a state holding its change is on disk — read back at that moment;
 * saves that queue behind a slow fsync share the next one instead of each paying its own;
 * the file is always one whole JSON document of a consistent state;
-* changing the record while another thread is writing it never deadlocks.
+* changing the record while another thread is writing it never deadlocks;
+* a change saved "later" waits for the next save instead of a disk write of its own.
 """
 
 from __future__ import annotations
@@ -88,3 +89,17 @@ def test_add_evidence_without_saving_leaves_the_save_to_the_caller(tmp_path, mon
     assert json.loads(record.path.read_text(encoding="utf-8"))["evidence"] == []
     record.save()
     assert json.loads(record.path.read_text(encoding="utf-8"))["evidence"][0]["name"] == "screen/white"
+
+
+def test_a_change_saved_later_is_not_written_now_but_rides_on_the_next_save(tmp_path, monkeypatch, slow_fsync):
+    monkeypatch.setenv("STATION_HOME", str(tmp_path))
+    record = InspectionRecord(id="insp-save-later", devices={})
+    record.state = "running"
+    record.save()
+    written = len(slow_fsync)
+    record.state = "waiting_operator"
+    record.save_later()
+    assert len(slow_fsync) == written
+    assert json.loads(record.path.read_text())["state"] == "running"
+    record.save()
+    assert json.loads(record.path.read_text())["state"] == "waiting_operator"
