@@ -374,7 +374,8 @@ class Inspection:
             # Frames first: a developed frame hands its encoding and grading to the executor.
             cancelled = self.state == State.CANCELLED
             self.frame_executor.shutdown(wait=True, cancel_futures=cancelled)
-            self.flush_deferred_writes()            # nothing deferred is lost (cancelled: not started)
+            # Nothing deferred is lost; on cancel the pool drops what has not started, as before.
+            self.flush_deferred_writes()
             if not cancelled:
                 # Chained work (locate the phone, then cut and store the frame) submits its next
                 # part when the previous one ends: settle it all before the pool stops taking work.
