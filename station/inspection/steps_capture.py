@@ -49,10 +49,12 @@ def imei(ctx: StepContext) -> dict[str, Any]:
     set_lights(ctx, **IMEI_LIGHT)
     writer = EvidenceWriter(ctx, "imei", mm_per_px=_calibrated_scale(ctx))
     screen_imeis: list[str] = []
+    saved: list[str] = []
     for attempt in range(2):
         frame = capture(ctx)
         box = writer.locate_phone(frame)
-        writer.save(f"imei_screen_{attempt}", frame, crop=box, check_crop=False)
+        saved.append(f"imei_screen_{attempt}")
+        writer.save(saved[-1], frame, crop=box, check_crop=False)
         ctx.progress(0.5 + attempt * 0.25, message="reading the *#06# screen")
         screen_imeis = list(read_screen(frame).get("imeis") or [])
         if screen_imeis:
@@ -60,7 +62,10 @@ def imei(ctx: StepContext) -> dict[str, Any]:
         if attempt == 0:
             ctx.prompt("show_imei_screen")   # the dialer did not come up: the operator shows it
     # Not waiting for the PNG (~0.2 s): it is written while the next steps run; the verdict waits
-    # for every evidence hash, and a resumed inspection re-runs this step if it never landed.
+    # for every evidence hash, and a resumed inspection re-runs this step if it never landed. The
+    # manifest beside it records the box each frame was cut to, as the screen and body sets do.
+    writer.write_manifest_when_saved({"format": "imei-screen/1",
+                                      "frames": {name: writer.file_name(name) for name in saved}})
     phone.shell(GO_HOME)
     out = dict(cross_check(usb_imeis, screen_imeis, brand=phone_facts.get("brand"), model=phone_facts.get("model")))
     ctx.record.put_result("imei", out)
