@@ -24,8 +24,13 @@ class TacEntry:
         return {"tac": self.tac, "brand": self.brand, "model": self.model, "aka": list(self.aka)}
 
 
-@functools.lru_cache(maxsize=4)
 def load_tacdb(path: str | Path = TACDB_PATH) -> dict[str, TacEntry]:
+    """TAC -> entry for the database at `path`; parsed once per process (per path)."""
+    return _load(str(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, TacEntry]:
     entries: dict[str, TacEntry] = {}
     with open(path, encoding="utf-8", newline="") as fh:
         rows = csv.reader(line for line in fh if not line.startswith("#"))
@@ -40,7 +45,7 @@ def load_tacdb(path: str | Path = TACDB_PATH) -> dict[str, TacEntry]:
 
 def lookup(imei_or_tac: str, path: str | Path = TACDB_PATH) -> TacEntry | None:
     tac = compact(imei_or_tac)[:8]
-    return load_tacdb(str(path)).get(tac) if len(tac) == 8 and tac.isdigit() else None
+    return load_tacdb(path).get(tac) if len(tac) == 8 and tac.isdigit() else None
 
 
 def _norm(text: str) -> str:

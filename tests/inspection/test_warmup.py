@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from station.inspection.warmup import LATER_PARTS, import_parts, start_warm_up
+from station.inspection.warmup import LATER_LOADS, LATER_PARTS, import_parts, preload, start_warm_up
 
 
 def test_the_later_parts_import_and_a_missing_one_is_skipped():
@@ -18,13 +18,31 @@ def test_every_named_part_exists_so_the_warm_up_does_not_silently_do_nothing():
     assert import_parts() == list(LATER_PARTS)
 
 
+def test_the_tac_database_is_loaded_during_the_warm_up_not_in_the_first_imei_step():
+    from station.imei import tac
+
+    tac._load.cache_clear()
+    thread = start_warm_up(modules=())
+    thread.join(timeout=30)
+    parsed = tac._load.cache_info().misses
+    assert parsed == 1
+    assert tac.lookup("357537080123458") is not None          # the IMEI step's lookup: no second parse
+    assert tac._load.cache_info().misses == parsed
+    assert preload() == [f"{m}.{f}" for m, f in LATER_LOADS]
+
+
+def test_a_loader_that_fails_is_skipped():
+    assert preload((("station.no_such_part", "load"), ("station.imei.tac", "no_such_loader"),
+                    ("station.imei.tac", "load_tacdb"))) == ["station.imei.tac.load_tacdb"]
+
+
 def test_the_warm_up_runs_on_a_daemon_thread_and_goes_past_a_broken_part(monkeypatch, tmp_path):
     (tmp_path / "warmup_broken_part.py").write_text("raise RuntimeError('broken at import')\n", encoding="utf-8")
     (tmp_path / "warmup_next_part.py").write_text("LOADED = True\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     escaped = []
     monkeypatch.setattr("threading.excepthook", escaped.append)
-    thread = start_warm_up(("warmup_broken_part", "warmup_next_part"))
+    thread = start_warm_up(("warmup_broken_part", "warmup_next_part"), loads=())
     thread.join(timeout=10)
     assert thread.daemon and not thread.is_alive()
     assert escaped == [] and sys.modules["warmup_next_part"].LOADED
