@@ -23,10 +23,23 @@ SCREEN_PATTERNS = ("white", "black", "red", "green", "blue", "gray", "off")
 # so cracks of every direction scatter light into the lens.
 PATTERN_LIGHTS = {"off": {"top": 0, "n": 70, "e": 0, "s": 0, "w": 70}}
 DEFAULT_PATTERN_LIGHTS = {"top": 10, "n": 0, "e": 0, "s": 0, "w": 0}
+# The *#06# screen is lit by itself; a little top fill keeps the bezel (and the phone's outline) visible.
+IMEI_LIGHTS = {"top": 20, "n": 0, "e": 0, "s": 0, "w": 0}
 
 
 def lights_for(pattern: str) -> dict[str, int]:
     return dict(PATTERN_LIGHTS.get(pattern, DEFAULT_PATTERN_LIGHTS))
+
+
+def face_up_lights() -> list[dict[str, int]]:
+    """Every lighting the phone is photographed under face up with its screen on, once each, in
+    the order an inspection needs them (the *#06# screen, then the patterns): what a camera can
+    prepare for."""
+    lights: list[dict[str, int]] = []
+    for light in [dict(IMEI_LIGHTS)] + [lights_for(pattern) for pattern in SCREEN_PATTERNS]:
+        if light not in lights:
+            lights.append(light)
+    return lights
 
 
 def write_frameset(out_dir: str | Path, frames: Mapping[str, np.ndarray], display: Mapping[str, int],

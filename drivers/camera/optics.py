@@ -258,7 +258,7 @@ def prepare_front(cam: CameraModel, scene: dict, lights: list[dict]) -> None:
             _panel_gain(cam, hd, (px0, py0, px1, py1))
 
 
-@lru_cache(maxsize=3)
+@lru_cache(maxsize=3)     # the three face-up lightings of an inspection (frameset.face_up_lights)
 def _lit_scene(cam: CameraModel, body: tuple | None, lights: tuple[int, ...]):
     """Radiance of tray and body (no emission) at gain 1 under `lights`, with the lights' glare on
     the cover glass, and the body's box. Cached: consecutive frames of a set share it; only the

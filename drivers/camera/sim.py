@@ -113,20 +113,21 @@ class SimCamera:
     def warm_up(self) -> None:
         """Prepare the phone's scene now, so frames later cost only their own work: every body
         face's layers and warped planes (drivers/camera/face_store.py) and, face up, the lit scene
-        under the frame set's lights and the panel's gain. Pure preparation — frames are the same
-        with or without it (tested). The station calls it on a background thread while the rig
-        self-tests; `close()` ends it between faces. A hardware camera has nothing to prepare."""
-        from drivers.camera.frameset import SCREEN_PATTERNS, lights_for
+        under each lighting of the frame set and the *#06# screen, and the panel's gain. Pure
+        preparation — frames are the same with or without it (tested). The station calls it on a
+        background thread while the rig self-tests; `close()` ends it between faces. A hardware
+        camera has nothing to prepare."""
+        from drivers.camera.frameset import face_up_lights
 
         scenario = self.world.scenario
-        lights = []
-        for pattern in SCREEN_PATTERNS:
-            if lights_for(pattern) not in lights:
-                lights.append(lights_for(pattern))
         scene = {"body": scenario.body, "display": scenario.display}
         if not self._closed.is_set():
-            optics.prepare_front(self.camera, scene, lights)
+            # What the first face-up frame (the *#06# screen, which the IMEI step waits for) reads
+            # comes first: its lit scene, the panel gain, the noise bank; then the patterns' scenes.
+            first, *rest = face_up_lights()
+            optics.prepare_front(self.camera, scene, [first])
             sensor.prepare_noise()
+            optics.prepare_front(self.camera, scene, rest)
         # In the order the rig shows them (front first: the phone comes in face up).
         face_store.prepare_faces(scenario, self.camera.mm_per_px, self.seed, faces=FACES, stop=self._closed)
         if self._closed.is_set():         # closed while preparing: do not keep the faces pinned

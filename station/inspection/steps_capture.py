@@ -28,7 +28,6 @@ COSMETIC_LIGHTS = ("n", "e", "s", "w", "top")
 # Every face under the four raking lights and the top light: measured on the default phone, the
 # edges under the top light alone gave two false scratches on the right edge; with all five, none.
 FACE_LIGHTS = {face: COSMETIC_LIGHTS for face in ("front", "back", "left", "right", "top", "bottom")}
-IMEI_LIGHT = {"top": 20}           # the *#06# screen is lit by itself; a little fill for the bezel
 DIAL_IMEI = "am start -a android.intent.action.DIAL -d 'tel:*%2306%23'"
 GO_HOME = "input keyevent KEYCODE_HOME"
 SCREEN_SLEEP = "input keyevent KEYCODE_SLEEP"
@@ -43,10 +42,12 @@ def imei(ctx: StepContext) -> dict[str, Any]:
     read_screen = import_part("station.imei.screen", "read_imeis_from_image")
     phone_facts = ctx.record.results.get("phone") or {}
     usb_imeis = list(phone_facts.get("imeis") or [])
+    from drivers.camera.frameset import IMEI_LIGHTS   # how the rig lights the *#06# screen
+
     ensure_pose(ctx, "front")
     phone = ctx.devices.phone
     phone.shell(DIAL_IMEI)
-    set_lights(ctx, **IMEI_LIGHT)
+    set_lights(ctx, **IMEI_LIGHTS)
     writer = EvidenceWriter(ctx, "imei", mm_per_px=_calibrated_scale(ctx))
     screen_imeis: list[str] = []
     saved: list[str] = []

@@ -153,3 +153,22 @@ def test_warm_up_also_fills_the_process_wide_caches_the_first_frames_read():
         assert body_render._tray_full.cache_info().misses == before     # the first body photo hit
     finally:
         camera.close()
+
+
+def test_after_the_warm_up_no_face_up_frame_lights_its_scene_itself():
+    """The *#06# frame (the IMEI step waits for it) and the pattern frames read lit scenes the
+    warm-up prepared: the first phone's IMEI step used to build its own (~0.3 s on the step thread)."""
+    from drivers.camera.frameset import IMEI_LIGHTS, SCREEN_PATTERNS, lights_for
+
+    _clear_caches()
+    world = SimWorld(scenario=load_scenario("cracked-screen"))
+    camera = SimCamera(URL, world=world)
+    try:
+        camera.warm_up()
+        built = optics._lit_scene.cache_info().misses
+        for screen, lights in [("imei", IMEI_LIGHTS)] + [(p, lights_for(p)) for p in SCREEN_PATTERNS]:
+            world.screen, world.pose, world.lights = screen, "front", {**OFF, **lights}
+            camera.read()
+        assert optics._lit_scene.cache_info().misses == built
+    finally:
+        camera.close()
