@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup-system.sh drivers/rig/_fastlink.c drivers/camera/_develop.c drivers/camera/_compose.c
+$(STAMP): pyproject.toml scripts/setup-system.sh drivers/rig/_fastlink.c drivers/camera/_develop.c drivers/camera/_compose.c drivers/camera/_u8.h
 	bash scripts/setup-system.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

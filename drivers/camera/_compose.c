@@ -20,6 +20,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "_u8.h"            /* abs_round_u8: convertScaleAbs's rounding */
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define HAVE_X86 1
@@ -46,15 +48,6 @@ static inline uint8_t noisy(int value, uint8_t pos, uint8_t neg) {
     return (uint8_t)(value < 0 ? 0 : value);
 }
 
-static inline uint8_t round_u8(float v) {
-    /* convertScaleAbs: |v|, round half to even, saturate (NaN and huge values -> 0) */
-    v = fabsf(v);
-    if (!(v < 2147483648.0f))
-        return 0;
-    long r = lrintf(v);
-    return (uint8_t)(r > 255 ? 255 : r);
-}
-
 static inline uint8_t blend_one(const Box *b, Py_ssize_t i, int c, uint8_t tray) {
     float shaded = fmaf(b->p[i], b->colour[c], b->q[i]);
     shaded = shaded > 0.0f ? shaded : 0.0f;
@@ -62,7 +55,7 @@ static inline uint8_t blend_one(const Box *b, Py_ssize_t i, int c, uint8_t tray)
     shaded = shaded * b->vignette[i];
     float value = (float)tray * b->inv_alpha[i];
     value = value + shaded;
-    return round_u8(value);
+    return abs_round_u8(value);
 }
 
 /* Pixels [from, to) of row y, one at a time. */

@@ -22,22 +22,11 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "_u8.h"            /* abs_round_u8: convertScaleAbs's rounding */
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-
-static uint8_t saturate_u8(float v) {
-    /* cvRound (round half to even) then saturate_cast<uchar>; NaN and values past int range
-     * give INT_MIN on x86 (cvtss2si) -> 0, matching the vector path's pack. */
-#if defined(__SSE2__)
-    int r = _mm_cvtss_si32(_mm_set_ss(v));
-#else
-    if (!(v > -2147483648.0f && v < 2147483648.0f))
-        return 0;
-    int r = (int)lrintf(v);
-#endif
-    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
-}
 
 static void develop(const float *restrict src, const float *restrict unit, Py_ssize_t n,
                     float gain, float shot, float read2, uint8_t *restrict out) {
@@ -63,7 +52,7 @@ static void develop(const float *restrict src, const float *restrict unit, Py_ss
         float sigma = s * shot;
         sigma = sigma + read2;
         sigma = sqrtf(sigma) * unit[i];
-        out[i] = saturate_u8(fabsf(s + sigma));
+        out[i] = abs_round_u8(s + sigma);
     }
 }
 
