@@ -199,12 +199,13 @@ def compose_front(cam: CameraModel, scene: dict, emission: np.ndarray | None,
     # and no box-sized intermediate ever leaves the cache. Same values as forming it whole.
     x0, y0, x1, y1 = roi
     gain = np.float32(cam.gain)
+    body_mm = tuple(scene["body"]["size_mm"][:2])
     sources = []
     if emission is not None:
-        hd = display_to_camera(cam, scene["display"], tuple(scene["body"]["size_mm"][:2]))
+        hd = display_to_camera(cam, scene["display"], body_mm)
         sources.append(_emission_rows(cam, emission, hd, scene["display"]))
     if crack is not None and crack.any():
-        sources.append(_crack_rows(cam, crack, scene["display"], tuple(scene["body"]["size_mm"][:2]), lights))
+        sources.append(_crack_rows(cam, crack, scene["display"], body_mm, lights))
     sources = [src for src in sources if src is not None]
 
     def formed(fa: int, fb: int) -> np.ndarray:            # frame rows fa..fb of the box, unblurred

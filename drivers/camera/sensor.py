@@ -115,23 +115,27 @@ def _noise_bands(cam: CameraModel, lit: np.ndarray, box_rows, roi: tuple[int, in
                  rows: int, out: np.ndarray, starts: list[int]) -> None:
     h, w = lit.shape[:2]
     x0, y0, x1, y1 = roi
-    band = np.empty((min(rows, h),) + lit.shape[1:], np.float32)
-    scratch = np.empty(band.size, np.float32)
     bank = _noise_bank_twice()
     gain, shot, read2 = _constants(cam)
+    if _develop is not None:        # straight from the lit scene (x gain), the box set in
+        for r0 in starts:
+            r1 = min(h, r0 + rows)
+            at = (offset + r0 * w * 3) % NOISE_BANK
+            _develop_in_place(lit, box_rows, roi, r0, r1, max(r0, y0), min(r1, y1),
+                              bank[at:at + (r1 - r0) * w * 3], (gain, shot, read2), out)
+        return
+    band = np.empty((min(rows, h),) + lit.shape[1:], np.float32)
+    scratch = np.empty(band.size, np.float32)
     for r0 in starts:
         r1 = min(h, r0 + rows)
         at = (offset + r0 * w * 3) % NOISE_BANK
         a, b = max(r0, y0), min(r1, y1)
-        unit, target = bank[at:at + (r1 - r0) * w * 3], out[r0:r1].reshape(-1)
-        if _develop is not None:        # straight from the lit scene (x gain), the box set in
-            _develop_in_place(lit, box_rows, roi, r0, r1, a, b, unit, (gain, shot, read2), out)
-            continue
         signal = band[:r1 - r0]
         np.multiply(lit[r0:r1], gain, out=signal)
         if a < b:
             signal[a - r0:b - r0, x0:x1] = box_rows(a, b)
-        develop(signal.reshape(-1), unit, np.float32(1), shot, read2, target, scratch)
+        develop(signal.reshape(-1), bank[at:at + signal.size], np.float32(1), shot, read2,
+                out[r0:r1].reshape(-1), scratch)
 
 
 def _develop_in_place(lit: np.ndarray, box_rows, roi: tuple[int, int, int, int], r0: int, r1: int, a: int, b: int,
