@@ -197,8 +197,8 @@ class Inspection:
         self._deferred_writes.append((fn, args))
 
     def flush_deferred_writes(self) -> None:
-        while self._deferred_writes:
-            fn, args = self._deferred_writes.pop(0)
+        deferred, self._deferred_writes = self._deferred_writes, []
+        for fn, args in deferred:
             self.pending_writes.append(self.executor.submit(fn, *args))
 
     def add_timing(self, key: str, amount: float) -> None:

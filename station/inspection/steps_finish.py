@@ -116,14 +116,13 @@ def warranty(ctx: StepContext) -> dict[str, Any]:
     if not report:
         raise IncompleteInspection("no report was issued", "run the sign step first")
     registry_cls = import_part("station.warranty", "WarrantyRegistry")
-    try:
-        registry = registry_cls()
-        try:   # read it back: the warranty desk must find this phone by its report
-            rows = registry.lookup(report_id=report["report_id"])
-        finally:
-            registry.close()
+    registry = registry_cls()
+    try:   # read it back: the warranty desk must find this phone by its report
+        rows = registry.lookup(report_id=report["report_id"])
     finally:
-        ctx.inspection.flush_deferred_writes()      # the report's copies (see sign)
+        registry.close()
+    # The report's copies (see sign); if this step fails, the inspection's end writes them.
+    ctx.inspection.flush_deferred_writes()
     if not rows or rows[0].get("warranty_id") != report["warranty_id"]:
         raise IncompleteInspection(f"warranty {report['warranty_id']} is not in the registry",
                                    "run `station warranty lookup --report " + report["report_id"] + "`")
