@@ -28,6 +28,7 @@ import threading
 import time
 from typing import Any
 
+from station.frame_memory import keep_frame_memory
 from station.inspection.events import EventBus
 from station.inspection.warmup import LATER_PARTS, import_parts
 from ui.operator import GuiOperator
@@ -289,6 +290,7 @@ def lower_engine_priority(policy: str = "normal") -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    keep_frame_memory()        # before any worker thread: camera frames reuse mapped memory
     lower_engine_priority(os.environ.get("STATION_ENGINE_SCHED", "normal"))
     engine = Engine()
     preload()

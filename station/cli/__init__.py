@@ -16,6 +16,7 @@ import sys
 from station import __version__
 from station.cli.output import report_error
 from station.errors import EXIT_USAGE
+from station.frame_memory import keep_frame_memory
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_frame_memory()        # before any worker thread: camera frames reuse mapped memory
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
