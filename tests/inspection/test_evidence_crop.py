@@ -10,7 +10,7 @@ import pytest
 from drivers.camera import body_render
 from drivers.camera.body_layers import face_layers
 from drivers.scenario import load_scenario
-from station.inspection.evidence_crop import MARGIN_MM, CropBox, box_around, cut_to_phone, phone_box
+from station.inspection.evidence_crop import MARGIN_MM, CropBox, box_around, cut_to_phone, phone_box, phone_inside
 
 MM_PER_PX = 0.2        # 750 x 1000 px faces: the same geometry as 12 MP at a sixteenth of the cost
 
@@ -141,3 +141,24 @@ def test_a_search_that_fails_unexpectedly_costs_nothing_the_frame_is_stored_whol
     stored, manifest, evidence = _save_and_manifest(writer_ctx, frame)
     assert stored.shape == frame.shape and "crops" not in manifest
     assert [e["name"] for e in evidence] == ["cosmetic/back_n"]
+
+
+FINE_MM_PER_PX = 0.0625   # four frame pixels to the outline search's 0.25 mm: the check samples
+
+
+@pytest.mark.parametrize("face, light, shift_mm, inside", [
+    ("back", "n", (0, 0), True),
+    ("left", "top", (0, 0), True),
+    ("back", "e", (0, 4), True),              # moved, but less than the margin: still wholly inside
+    ("back", "s", (0, 40), False),            # slid sideways out of the cut
+    ("top", "w", (15, 0), False),             # slid down out of a thin edge's cut
+])
+def test_the_sampled_check_tells_a_phone_inside_its_cut_from_one_that_left_it(face, light, shift_mm, inside):
+    scenario = load_scenario("default")
+    here = body_render.render_face(scenario, face, light, mm_per_px=FINE_MM_PER_PX, seed=1)
+    box = phone_box(here, FINE_MM_PER_PX)
+    shift = tuple(int(round(v / FINE_MM_PER_PX)) for v in shift_mm)
+    moved = np.roll(here, shift=shift, axis=(0, 1))
+    assert phone_inside(box.cut(moved), FINE_MM_PER_PX) is inside
+    # The sampled answer is the full search's answer.
+    assert (phone_box(box.cut(moved), FINE_MM_PER_PX, margin_mm=0.0) is not None) is inside
