@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from station.report.fonts import cjk_font
 from station.report.labels import LABELS, permille_text
+from station.report.qr import verify_qr
 
 WIDTH, HEIGHT = 1080, 1350
 INK, MUTED, ACCENT, PAPER, BAND = (17, 24, 39), (75, 85, 99), (6, 95, 70), (255, 255, 255), (236, 253, 245)
@@ -37,7 +37,7 @@ class _Fonts:
 
 def _qr_image(url: str, size: int) -> Image.Image:
     buffer = io.BytesIO()
-    qr = segno.make(url, error="m")
+    qr = verify_qr(url)
     scale = max(1, size // (qr.symbol_size(border=4)[0]))
     qr.save(buffer, kind="png", scale=scale, border=4)
     buffer.seek(0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-import segno
 
 from station.report.labels import LABELS, label, sections
+from station.report.qr import verify_qr
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
@@ -28,7 +28,7 @@ td{padding:3px 0;word-break:break-all}
 
 def _qr_img(url: str) -> str:
     # A PNG data URI keeps the page self-contained and is what every browser and scanner reads.
-    data_uri = segno.make(url, error="m").png_data_uri(scale=5, border=4)
+    data_uri = verify_qr(url).png_data_uri(scale=5, border=4)
     return f'<img class="qrcode" src="{data_uri}" alt="QR: {html.escape(url, quote=True)}">'
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-import segno
 from fpdf import FPDF
 
 from station.report.fonts import font_subset
 from station.report.labels import DEFECT_KINDS, FACES, LABELS, Section, label, sections
+from station.report.qr import verify_qr
 
 FONT = "report-cjk"
 
@@ -40,7 +40,7 @@ def _setup_font(pdf: FPDF, rows: list[Section], verify_url: str) -> bool:
 
 def _qr_png(url: str) -> io.BytesIO:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=4)
+    verify_qr(url).save(buffer, kind="png", scale=8, border=4)
     buffer.seek(0)
     return buffer
 

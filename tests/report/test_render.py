@@ -79,14 +79,37 @@ def test_pdf_draws_every_chinese_character_from_a_cached_font_subset(report, tmp
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(render_pdf(view, url))
     fonts = subdir("cache") / "fonts"
-    subsets = sorted(fonts.glob("cjk-*.otf"))
+    subsets = sorted(fonts.glob("cjk-*.ttf"))
     assert len(subsets) == 1 and subsets[0].stat().st_size < 2_000_000   # a cut, not the 20 MB collection
     render_pdf(view, url)
-    assert sorted(fonts.glob("cjk-*.otf")) == subsets                    # the next report reuses it
+    assert sorted(fonts.glob("cjk-*.ttf")) == subsets                    # the next report reuses it
+    _assert_same_outlines(subsets[0], *cjk_font(), "验尊享")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     squeezed = re.sub(r"\s+", "", text)
     for words in [label("title", "zh"), "红米", "尊享版"] + [label(s.key, "zh") for s in sections(view)]:
         assert re.sub(r"\s+", "", words) in squeezed, words
+
+
+def _assert_same_outlines(cut_path, source_path, index, chars):
+    """The cut carries quadratic (glyf) outlines, each glyph within a font unit or two of the
+    source's cubic one (compared by its control box and its first on-curve point)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    cut, source = TTFont(cut_path), TTFont(source_path, fontNumber=index, lazy=True)
+    assert "glyf" in cut and "CFF " not in cut
+    for char in chars:
+        drawn = {}
+        for name, font in (("cut", cut), ("source", source)):
+            glyph = font.getGlyphSet()[font.getBestCmap()[ord(char)]]
+            bounds, recording = BoundsPen(None), RecordingPen()
+            glyph.draw(bounds)
+            glyph.draw(recording)
+            drawn[name] = (bounds.bounds, sum(op == "closePath" for op, _ in recording.value))
+        (cut_box, cut_contours), (src_box, src_contours) = drawn["cut"], drawn["source"]
+        assert cut_contours == src_contours, char
+        assert max(abs(a - b) for a, b in zip(cut_box, src_box)) <= 2, (char, cut_box, src_box)
 
 
 def test_render_all_writes_public_copies_and_staff_copy_on_request(report, tmp_path):
@@ -114,3 +137,20 @@ def test_verify_url_base_is_configurable(monkeypatch):
     assert verify_url("R1") == "http://127.0.0.1:8765/r/R1"
     monkeypatch.setenv("STATION_VERIFY_BASE_URL", "https://shop.example/")
     assert verify_url("R1") == "https://shop.example/r/R1"
+
+
+def test_a_reports_copies_encode_its_qr_code_once(report, tmp_path, monkeypatch):
+    import segno
+
+    import station.report.qr as qr_module
+
+    made = []
+    real_make = segno.make
+    monkeypatch.setattr(qr_module.segno, "make", lambda *a, **k: made.append(a[0]) or real_make(*a, **k))
+    qr_module.verify_qr.cache_clear()
+    url = verify_url(report["report_id"], BASE)
+    written = render_all(report, tmp_path, verify_url=url)
+    assert made == [url]
+    assert _qr_texts(Image.open(written["png"])) == [url]      # the shared code is the right one
+    other = verify_url("R-other", BASE)
+    assert qr_module.verify_qr(other) is not qr_module.verify_qr(url) and made == [url, other]
