@@ -121,19 +121,9 @@ def _fit_sides(points: np.ndarray, rect) -> np.ndarray | None:
     return np.array(corners)
 
 
-def whole_coarse_step(mm_per_px: float) -> int | None:
-    """Frame pixels per pixel of the outline search when that is a whole number (0.05 mm -> 5),
-    else None. Whole, OpenCV's area resize is a plain block mean; by a fraction (2.5, from the
-    0.1 mm grading grid) it was a third of the search's time."""
-    ratio = COARSE_MM_PER_PX / mm_per_px
-    whole = round(ratio)
-    return whole if whole >= 1 and abs(ratio - whole) < 1e-6 else None
-
-
 def find_outline(grey: np.ndarray, mm_per_px: float, where: str) -> Outline:
     """The phone's outline in one frame, or BadInput saying the phone was not found."""
-    step = whole_coarse_step(mm_per_px)
-    k = 1.0 / step if step else min(1.0, mm_per_px / COARSE_MM_PER_PX)
+    k = min(1.0, mm_per_px / COARSE_MM_PER_PX)
     small = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else grey
     small = cv2.GaussianBlur(small, (5, 5), 0)
     diff = np.clip(np.abs(small.astype(np.float32) - _tray_level(small)), 0, 255).astype(np.uint8)
@@ -191,13 +181,6 @@ def _to_work(grey: np.ndarray, mm_per_px: float) -> tuple[np.ndarray, float]:
     return cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), mm_per_px / k
 
 
-def _scaled(outline: Outline, k: float) -> Outline:
-    """The outline of a frame scaled by `k` (frame px -> px of the frame resized by k)."""
-    if k == 1.0:
-        return outline
-    return Outline(outline.corners * k, outline.mask, outline.coarse_scale / k, outline.size_mm)
-
-
 def _rectify(work: np.ndarray, outline: Outline, size_px: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     w, h = size_px
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
@@ -214,13 +197,7 @@ def straighten_face(face: str, frames: dict[str, np.ndarray], mm_per_px: float) 
     outlines: dict[str, Outline] = {}
     for light in sorted(frames, key=lambda name: name == "top"):      # raking lights first
         try:
-            # Searched in the camera's frame when the search grid is a whole number of its pixels
-            # (0.05 mm -> 0.25 mm; from the 0.1 mm grading grid it is not), then scaled to the grid.
-            if whole_coarse_step(mm_per_px) and work[light][1] != mm_per_px:
-                found = find_outline(frames[light], mm_per_px, f"{face}/{light}")
-                outlines[light] = _scaled(found, mm_per_px / work[light][1])
-            else:
-                outlines[light] = find_outline(*work[light], f"{face}/{light}")
+            outlines[light] = find_outline(*work[light], f"{face}/{light}")
         except BadInput:
             # Under the diffuse light a phone the tray's colour can vanish; the raking frames
             # (glossy body dark, matte tray bright) still show where it lies.
