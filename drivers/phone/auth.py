@@ -158,4 +158,18 @@ class AdbKey:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         Path(f"{path}.pub").write_bytes(key.public_line + b"\n")
+        cls._keep(path, key)      # the next connection must not pay the load's check for it
         return key
+
+    @staticmethod
+    def _keep(path: Path, key: "AdbKey") -> None:
+        stat = path.stat()
+        with _loaded_lock:
+            _loaded.clear()
+            _loaded[(str(path.resolve()), stat.st_mtime_ns, stat.st_size)] = key
+
+
+def preload_adb_key() -> None:
+    """Load (or create) the key at `default_key_path()` now, so the process's first phone
+    connection finds it checked and kept: the station calls this while the rig self-tests."""
+    AdbKey.load_or_create(default_key_path())

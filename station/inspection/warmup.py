@@ -44,8 +44,9 @@ def import_parts(modules: tuple[str, ...] = LATER_PARTS) -> list[str]:
 
 
 # Data the later parts load once per process on first use, loaded here instead: the TAC
-# database (22,500 rows, ~0.2 s) was parsed inside the first phone's IMEI step.
-LATER_LOADS = (("station.imei.tac", "load_tacdb"),)
+# database (22,500 rows, ~0.2 s) was parsed inside the first phone's IMEI step, and the station's
+# ADB key (its RSA consistency check, ~50 ms) inside the first phone's identify step.
+LATER_LOADS = (("station.imei.tac", "load_tacdb"), ("drivers.phone.auth", "preload_adb_key"))
 
 
 def preload(loads: tuple[tuple[str, str], ...] = LATER_LOADS) -> list[str]:

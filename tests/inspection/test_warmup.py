@@ -31,6 +31,22 @@ def test_the_tac_database_is_loaded_during_the_warm_up_not_in_the_first_imei_ste
     assert preload() == [f"{m}.{f}" for m, f in LATER_LOADS]
 
 
+def test_the_adb_key_is_checked_during_the_warm_up_not_in_the_first_identify_step(monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+
+    from drivers.phone import auth
+
+    auth.AdbKey.load_or_create(auth.default_key_path())     # a key from an earlier session
+    auth._loaded.clear()                                    # ... in a new process
+    loads = []
+    real = serialization.load_pem_private_key
+    monkeypatch.setattr(serialization, "load_pem_private_key", lambda *a, **k: loads.append(1) or real(*a, **k))
+    start_warm_up(modules=()).join(timeout=30)
+    assert len(loads) == 1
+    key = auth.AdbKey.load_or_create(auth.default_key_path())   # what open_phone does
+    assert len(loads) == 1 and key.public_line == auth.default_key_path().with_suffix(".pub").read_bytes().strip()
+
+
 def test_a_loader_that_fails_is_skipped():
     assert preload((("station.no_such_part", "load"), ("station.imei.tac", "no_such_loader"),
                     ("station.imei.tac", "load_tacdb"))) == ["station.imei.tac.load_tacdb"]

@@ -63,18 +63,19 @@ def test_key_file_is_created_0600_and_reloaded(tmp_path):
 
 def test_a_loaded_key_is_kept_until_its_file_changes(tmp_path, monkeypatch):
     path = tmp_path / "adbkey"
-    AdbKey.load_or_create(path)                       # created
+    created = AdbKey.load_or_create(path)
     loads = []
     real = serialization.load_pem_private_key
     monkeypatch.setattr(serialization, "load_pem_private_key", lambda *a, **k: loads.append(1) or real(*a, **k))
     first = AdbKey.load_or_create(path)
-    assert AdbKey.load_or_create(path) is first and len(loads) == 1    # parsed and checked once
+    assert first is created and AdbKey.load_or_create(path) is first and loads == []   # made here: never parsed
     other = AdbKey.generate()
     path.write_bytes(other.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()))
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     replaced = AdbKey.load_or_create(path)
-    assert replaced.public_line == other.public_line and len(loads) == 2
+    assert replaced.public_line == other.public_line and len(loads) == 1     # parsed and checked once
+    assert AdbKey.load_or_create(path) is replaced and len(loads) == 1
     path.write_text("not a key")                      # damaged later: said, not served from memory
     with pytest.raises(PhoneError, match="not a PEM private key"):
         AdbKey.load_or_create(path)
