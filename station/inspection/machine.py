@@ -319,8 +319,11 @@ class Inspection:
         while True:
             self._check_cancel()
             attempt += 1
+            # Not fsynced on its own: a crash that loses "running" leaves the step pending, and a
+            # resumed inspection runs a pending step as it runs a running one. It rides on the
+            # step's first save (evidence, result, done): one fsync per step boundary, not two.
             record.mark_step(spec.name, "running", attempts=record.steps[spec.name]["attempts"] + 1,
-                             started_at=utc_now_rfc3339())
+                             started_at=utc_now_rfc3339(), durable=False)
             self.bus.emit("step_started", spec.name, attempt=attempt)
             ctx = StepContext(self, spec, attempt)
             try:

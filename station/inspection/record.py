@@ -107,14 +107,19 @@ class InspectionRecord:
 
     # Each change is made under the lock, then saved outside it (save() takes the file lock
     # first, then briefly this one: holding this one while saving could deadlock).
-    def mark_step(self, step: str, status: str, **info: Any) -> None:
+    def mark_step(self, step: str, status: str, *, durable: bool = True, **info: Any) -> None:
+        """Set a step's status (and info); `durable=False` lets the next save carry it (see
+        `save_later`) — for marks a crash may lose harmlessly."""
         if status not in STEP_STATES:
             raise ValueError(f"unknown step status {status!r}")
         with self._lock:
             entry = self.steps[step]
             entry["status"] = status
             entry.update(info)
-        self.save()
+        if durable:
+            self.save()
+        else:
+            self.save_later()
 
     def put_result(self, key: str, value: Any) -> None:
         with self._lock:

@@ -279,3 +279,31 @@ def test_an_operator_prompt_does_not_wait_for_the_disk(monkeypatch):
     assert inspection.state == State.COMPLETED and operator.asked == ["show_face"]
     assert during["fsyncs"] == 0 and "prompt" in kinds(events, "cosmetic")
     assert json.loads(inspection.record.path.read_text())["state"] == "completed"
+
+
+def test_a_steps_running_mark_rides_on_its_first_save(monkeypatch):
+    """Starting a step costs no fsync of its own; the step's first save carries "running", and a
+    record whose "running" was lost in a crash shows the step pending, which a resume runs too."""
+    import station.inspection.record as record_module
+
+    fsyncs = []
+    real_fsync = record_module.os.fsync
+    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    seen = {}
+
+    def measure(ctx):
+        on_disk = json.loads(ctx.record.path.read_text())["steps"]["battery"]
+        seen["at_start"] = (len(fsyncs), on_disk["status"], on_disk["attempts"])
+        ctx.record.put_result("battery", {"health_pct": 91})
+        on_disk = json.loads(ctx.record.path.read_text())["steps"]["battery"]
+        seen["after_save"] = (len(fsyncs), on_disk["status"], on_disk["attempts"])
+        return {}
+
+    inspection, _ = make([StepSpec("battery", measure)])
+    inspection.run()
+    assert inspection.state == State.COMPLETED
+    started, status, attempts = seen["at_start"]
+    assert (status, attempts) == ("pending", 0)            # not yet on disk: no fsync paid for it
+    saved, status, attempts = seen["after_save"]
+    assert saved == started + 1 and (status, attempts) == ("running", 1)
+    assert json.loads(inspection.record.path.read_text())["steps"]["battery"]["status"] == "done"
