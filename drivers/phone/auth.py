@@ -122,8 +122,7 @@ class AdbKey:
     def _load(cls, path: Path) -> "AdbKey":
         """The key in the PEM file at `path`. Kept per file version (path, mtime, size): loading
         checks the RSA key's consistency, ~45 ms of CPU that every inspection paid at `identify`."""
-        stat = path.stat()
-        version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        version = _file_version(path)
         with _loaded_lock:
             key = _loaded.get(version)
         if key is not None:
@@ -136,9 +135,7 @@ class AdbKey:
         if not isinstance(private, rsa.RSAPrivateKey):
             raise PhoneError(f"ADB key file {path} is not an RSA key", "move it away to make a new one")
         key = cls(private)
-        with _loaded_lock:
-            _loaded.clear()                  # one station key: keep only the newest file version
-            _loaded[version] = key
+        _keep(version, key)
         return key
 
     @classmethod
@@ -158,15 +155,20 @@ class AdbKey:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         Path(f"{path}.pub").write_bytes(key.public_line + b"\n")
-        cls._keep(path, key)      # the next connection must not pay the load's check for it
+        _keep(_file_version(path), key)      # the next connection must not pay the load's check for it
         return key
 
-    @staticmethod
-    def _keep(path: Path, key: "AdbKey") -> None:
-        stat = path.stat()
-        with _loaded_lock:
-            _loaded.clear()
-            _loaded[(str(path.resolve()), stat.st_mtime_ns, stat.st_size)] = key
+
+def _file_version(path: Path) -> tuple:
+    """(path, mtime, size): a kept key stands for this version of its file only."""
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _keep(version: tuple, key: AdbKey) -> None:
+    with _loaded_lock:
+        _loaded.clear()                  # one station key: keep only the newest file version
+        _loaded[version] = key
 
 
 def preload_adb_key() -> None:
