@@ -82,12 +82,12 @@ def create_app(hub: OverlayHub | None = None, *, public_base_url: str | None = N
     async def qr(request: Request) -> Response:
         import io
 
-        import segno
+        from station.report.qr import verify_qr     # encoded once per URL, as the report's copies
 
         report_id = request.path_params["report_id"]
         base = public_base_url or str(request.base_url).rstrip("/")
         out = io.BytesIO()
-        segno.make(f"{base}/r/{report_id}", error="m").save(out, kind="png", scale=5, border=2)
+        verify_qr(f"{base}/r/{report_id}").save(out, kind="png", scale=5, border=2)
         return Response(out.getvalue(), media_type="image/png")
 
     async def public_report(request: Request) -> HTMLResponse:
