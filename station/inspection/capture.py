@@ -20,7 +20,7 @@ from typing import Any
 from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
 from station.inspection.futures import done_future, then_submit
-from station.inspection.png import encode_png
+from station.png import encode_png
 
 ALL_OFF = {"top": 0, "n": 0, "e": 0, "s": 0, "w": 0}
 
@@ -85,7 +85,7 @@ def capture_later(ctx: StepContext) -> Future:
 def _encode(frame: Any, fmt: str) -> bytes:
     if fmt == "png":
         # Screen and IMEI frames stay lossless (single dead pixels): unfiltered rows deflated by
-        # ISA-L, ~0.18 s per 12 MP frame where libpng took 0.7-1 s (station/inspection/png.py) —
+        # ISA-L, ~0.18 s per 12 MP frame where libpng took 0.7-1 s (station/png.py) —
         # encoding competes with capture for the station's two cores.
         return encode_png(frame)
     import cv2  # only here: station/ keeps cv2 out of module level

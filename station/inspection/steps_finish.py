@@ -101,7 +101,7 @@ def sign(ctx: StepContext) -> dict[str, Any]:
     ctx.record.report = report
     ctx.record.save()
     ctx.inspection.bus.emit("report_issued", "sign", **report)
-    # The printable copies (HTML/PDF/PNG, ~0.1 s of CPU each half) come from the signed report,
+    # The printable copies (PDF ~55 ms of CPU; HTML and PNG card ~30 ms) come from the signed report,
     # after the warranty step: rendered alongside it they slowed its few database calls (GIL) by
     # more than they took. The inspection ends once they are written; the PDF and the others on
     # two workers.

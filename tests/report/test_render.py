@@ -154,3 +154,49 @@ def test_a_reports_copies_encode_its_qr_code_once(report, tmp_path, monkeypatch)
     assert _qr_texts(Image.open(written["png"])) == [url]      # the shared code is the right one
     other = verify_url("R-other", BASE)
     assert qr_module.verify_qr(other) is not qr_module.verify_qr(url) and made == [url, other]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/r/R20261125-Y7D55D56M6", "https://shop.example/r/R1",
+                                 "https://verify.example.test/r/" + "R" * 90])
+def test_card_qr_drawn_from_the_matrix_matches_segnos_own_rendering(url):
+    from station.report.qr import verify_qr
+    from station.report.render_card import _qr_image
+
+    qr = verify_qr(url)
+    scale = max(1, 300 // qr.symbol_size(border=4)[0])
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=scale, border=4)
+    buffer.seek(0)
+    expected = Image.open(buffer).convert("RGB")
+    drawn = _qr_image(url, 300)
+    assert drawn.size == expected.size and drawn.tobytes() == expected.tobytes()
+
+
+def test_card_fonts_are_opened_once_per_thread_and_size(report, monkeypatch):
+    import threading
+
+    import station.report.render_card as card_module
+    from station.report.fonts import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font on this machine (fonts-noto-cjk)")
+    opened = []
+    real_truetype = card_module.ImageFont.truetype
+    monkeypatch.setattr(card_module.ImageFont, "truetype",
+                        lambda *a, **k: opened.append((threading.get_ident(), a[1])) or real_truetype(*a, **k))
+    url = verify_url(report["report_id"], BASE)
+
+    def two_cards():
+        first = render_card(public_view(report), url)
+        assert render_card(public_view(report), url) == first
+
+    worker = threading.Thread(target=two_cards)
+    worker.start()
+    worker.join()
+    two_cards()
+    per_thread = {}
+    for ident, size in opened:
+        per_thread.setdefault(ident, []).append(size)
+    assert per_thread.get(worker.ident)              # a new thread opens its own faces ...
+    for sizes in per_thread.values():
+        assert len(sizes) == len(set(sizes))         # ... each size once, however many cards

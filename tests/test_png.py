@@ -1,4 +1,5 @@
-"""The evidence PNG writer: any decoder (OpenCV, Pillow) reads back exactly the frame written."""
+"""The PNG writer (evidence frames, the share card): any decoder (OpenCV, Pillow) reads back exactly
+the frame written."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from station.inspection.capture import _encode
-from station.inspection.png import PNG_SIGNATURE, encode_png
+from station.png import PNG_SIGNATURE, encode_png
 
 
 def _frame(shape, seed=3):
@@ -63,3 +64,12 @@ def test_frames_it_cannot_write_are_refused_with_a_hint(bad):
 def test_unknown_evidence_format_is_refused():
     with pytest.raises(ValueError, match="use 'png' or 'jpg'"):
         _encode(_frame((4, 4, 3)), "bmp")
+
+
+@pytest.mark.parametrize("shape", [(7, 5, 3), (9, 4, 4), (1, 1, 3)])
+def test_rgb_order_writes_pillows_pixels_as_they_are(shape):
+    frame = _frame(shape, seed=11)
+    data = encode_png(frame, order="rgb")
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), frame)
+    with pytest.raises(ValueError, match="'bgr' \\(OpenCV\\) or 'rgb'"):
+        encode_png(frame, order="bgra")
