@@ -121,10 +121,14 @@ class InspectionRecord:
         else:
             self.save_later()
 
-    def put_result(self, key: str, value: Any) -> None:
+    def put_result(self, key: str, value: Any, *, durable: bool = True) -> None:
+        """Store a result; `durable=False` lets the next save carry it (see `save_later`)."""
         with self._lock:
             self.results[key] = value
-        self.save()
+        if durable:
+            self.save()
+        else:
+            self.save_later()
 
     def add_evidence(self, name: str, sha256: str, path: str, save: bool = True) -> None:
         """Record an evidence file's hash; `save=False` leaves the save to the caller (who must

@@ -69,7 +69,7 @@ def imei(ctx: StepContext) -> dict[str, Any]:
                                       "frames": {name: writer.file_name(name) for name in saved}})
     phone.shell(GO_HOME)
     out = dict(cross_check(usb_imeis, screen_imeis, brand=phone_facts.get("brand"), model=phone_facts.get("model")))
-    ctx.record.put_result("imei", out)
+    ctx.keep_result("imei", out)
     ctx.result(verdict=out.get("verdict"), imeis=usb_imeis or out.get("imeis") or [], reasons=out.get("reasons", []))
     return {"verdict": out.get("verdict")}
 
@@ -120,7 +120,7 @@ def screen(ctx: StepContext) -> dict[str, Any]:
     # Graded from the frames in memory while the PNGs are still being written and the body is
     # photographed; the folder (manifest last) is the evidence, and what a resumed run re-grades.
     writer.write_manifest_when_saved(manifest)
-    ctx.record.put_result("screen_frameset", str(writer.folder))
+    ctx.keep_result("screen_frameset", str(writer.folder))
     size = (display["width"], display["height"])
     _grade_later(ctx, "screen", lambda frames: grade_screen(frames, display=size), frames=shots)
     return {"frames": len(names)}
@@ -161,7 +161,7 @@ def cosmetic(ctx: StepContext) -> dict[str, Any]:
     # Written once the last frames are developed and stored; the verdict step waits for it.
     saved = writer.write_manifest_when_saved(manifest)
     folder = writer.folder
-    ctx.record.put_result("cosmetic_frameset", str(folder))
+    ctx.keep_result("cosmetic_frameset", str(folder))
     if by_face is not None:
         _publish_when_done(ctx, "cosmetic", by_face.combined())
     else:

@@ -31,7 +31,7 @@ def connect_rig(ctx: StepContext) -> dict[str, Any]:
     calibration = rig.calibration()
     info = {"identify": _plain(ident), "selftest": _plain(selftest),
             "mm_per_px": field_of(calibration, "mm_per_px")}
-    ctx.record.put_result("rig", info)
+    ctx.keep_result("rig", info)
     return {"selftest": "pass"}
 
 
@@ -55,7 +55,7 @@ def phone_placed(ctx: StepContext) -> dict[str, Any]:
     rig.port_power(True)
     reading = rig.port_reading()
     power = {"voltage_mv": field_of(reading, "voltage_mv"), "current_ma": field_of(reading, "current_ma")}
-    ctx.record.put_result("tray", {"weight_g": weight, "power": power})
+    ctx.keep_result("tray", {"weight_g": weight, "power": power})
     return {"weight_g": weight, **power}
 
 
@@ -72,7 +72,7 @@ def identify(ctx: StepContext) -> dict[str, Any]:
     ctx.progress(0.3, message="USB connected")
     facts = read_facts(dev)
     phone = facts.to_dict() if hasattr(facts, "to_dict") else dict(facts)
-    ctx.record.put_result("phone", phone)
+    ctx.keep_result("phone", phone)
     ctx.result(model=phone.get("model"), brand=phone.get("brand"), serial=phone.get("serial"))
     return {"model": phone.get("model"), "brand": phone.get("brand")}
 
@@ -87,7 +87,7 @@ def battery(ctx: StepContext) -> dict[str, Any]:
            "source": graded.get("source"), "grade": graded.get("grade"), "flags": graded.get("flags") or []}
     if out["grade"] is None:
         out["flag"] = "battery not graded: " + (", ".join(out["flags"]) or "no capacity data from the phone")
-    ctx.record.put_result("battery", out)
+    ctx.keep_result("battery", out)
     ctx.result(grade=out["grade"], health_permille=out["health_permille"], flags=out["flags"])
     return {"grade": out["grade"], "health_permille": out["health_permille"]}
 

@@ -40,7 +40,7 @@ def verdict(ctx: StepContext) -> dict[str, Any]:
     for write in list(ctx.inspection.pending_writes):   # every evidence hash in before signing
         write.result()
     overall = overall_verdict(ctx.record.results)
-    ctx.record.put_result("overall", overall)
+    ctx.keep_result("overall", overall)
     ctx.result(grade=overall["grade"], rule=overall["rule"], reasons=overall["reasons"])
     return {"grade": overall["grade"]}
 

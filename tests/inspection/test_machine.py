@@ -307,3 +307,55 @@ def test_a_steps_running_mark_rides_on_its_first_save(monkeypatch):
     saved, status, attempts = seen["after_save"]
     assert saved == started + 1 and (status, attempts) == ("running", 1)
     assert json.loads(inspection.record.path.read_text())["steps"]["battery"]["status"] == "done"
+
+
+def test_a_steps_kept_result_reaches_the_disk_with_its_done_mark(monkeypatch):
+    """`keep_result` costs no fsync of its own: the step's end carries it in one save. A crash
+    before that end leaves the step not done on disk, so a resume measures it again."""
+    import station.inspection.record as record_module
+
+    fsyncs = []
+    real_fsync = record_module.os.fsync
+    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    seen = {}
+
+    def measure(ctx):
+        before = len(fsyncs)
+        ctx.keep_result("battery", {"health_pct": 91})
+        on_disk = json.loads(ctx.record.path.read_text()) if ctx.record.path.exists() else {}
+        seen["kept"] = (len(fsyncs) - before, "battery" in on_disk.get("results", {}))
+        seen["fsyncs_in_step"] = len(fsyncs)
+        return {}
+
+    inspection, _ = make([StepSpec("battery", measure)])
+    inspection.run()
+    assert inspection.state == State.COMPLETED
+    assert seen["kept"] == (0, False)                       # nothing written for the result alone
+    saved = json.loads(inspection.record.path.read_text())
+    assert saved["results"]["battery"] == {"health_pct": 91} and saved["steps"]["battery"]["status"] == "done"
+
+    # The crash: the process dies as the done mark is made. The file then on disk is all a
+    # power cut leaves (what the dying process might still write is put back afterwards).
+    left_on_disk = {}
+
+    def crash_on_done(self, step, status, **kw):
+        if status == "done":
+            left_on_disk["text"] = self.path.read_text()
+            raise KeyboardInterrupt("power cut")
+        return real_mark(self, step, status, **kw)
+
+    real_mark = record_module.InspectionRecord.mark_step
+    monkeypatch.setattr(record_module.InspectionRecord, "mark_step", crash_on_done)
+    crashed, _ = make([StepSpec("battery", measure)])
+    crashed.run()
+    crashed.record.path.write_text(left_on_disk["text"])
+    on_disk = json.loads(left_on_disk["text"])
+    assert on_disk["steps"]["battery"]["status"] != "done"
+    assert "battery" not in on_disk["results"]              # not done: a resume measures it again
+    monkeypatch.setattr(record_module.InspectionRecord, "mark_step", real_mark)
+    resumed = Inspection(crashed.devices, crashed.operator, [StepSpec("battery", measure)],
+                         record=InspectionRecord.load(crashed.record.id))
+    resumed.run()
+    assert resumed.state == State.COMPLETED
+    saved = json.loads(resumed.record.path.read_text())
+    assert saved["results"]["battery"] == {"health_pct": 91} and saved["steps"]["battery"]["status"] == "done"
