@@ -160,5 +160,32 @@ def test_the_sampled_check_tells_a_phone_inside_its_cut_from_one_that_left_it(fa
     shift = tuple(int(round(v / FINE_MM_PER_PX)) for v in shift_mm)
     moved = np.roll(here, shift=shift, axis=(0, 1))
     assert phone_inside(box.cut(moved), FINE_MM_PER_PX) is inside
-    # The sampled answer is the full search's answer.
-    assert (phone_box(box.cut(moved), FINE_MM_PER_PX, margin_mm=0.0) is not None) is inside
+    # The sampled answer is the full search's answer (every pixel converted and averaged).
+    assert (_full_search(box.cut(moved), FINE_MM_PER_PX) is not None) is inside
+
+
+def _full_search(frame, mm_per_px):
+    """The outline searched the long way: the whole frame to grey, area-averaged by the search."""
+    from station.errors import BadInput
+    from station.grading.cosmetic.outline import find_outline
+
+    try:
+        return find_outline(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), mm_per_px, "full")
+    except BadInput:
+        return None
+
+
+@pytest.mark.parametrize("face, light, seed", [("back", "n", 1), ("front", "top", 2), ("right", "w", 3)])
+def test_the_box_from_the_sample_is_the_full_searchs_box_within_a_sample_step(face, light, seed):
+    frame = body_render.render_face(load_scenario("default"), face, light, mm_per_px=FINE_MM_PER_PX, seed=seed)
+    box = phone_box(frame, FINE_MM_PER_PX)
+    full = _full_search(frame, FINE_MM_PER_PX)
+    margin = MARGIN_MM / FINE_MM_PER_PX
+    height, width = frame.shape[:2]
+    x0, y0 = np.maximum(full.corners.min(axis=0) - margin, 0)          # inside the frame, as cut
+    x1, y1 = np.minimum(full.corners.max(axis=0) + margin, (width, height))
+    step = 4                                                   # 0.25 mm / 0.0625 mm
+    assert box.x <= x0 + 1 and box.y <= y0 + 1                 # holds at least the full box ...
+    assert box.x + box.width >= x1 - 1 and box.y + box.height >= y1 - 1
+    assert x0 - box.x <= 2 * step and y0 - box.y <= 2 * step   # ... and little more
+    assert box.x + box.width - x1 <= 2 * step and box.y + box.height - y1 <= 2 * step
