@@ -68,9 +68,14 @@ def test_demo_gives_the_verdict_the_defects_call_for(name, tmp_path):
         assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
         # The *#06# frame is stored cut to the phone, and its folder says where it was cut.
         imei_manifest = json.loads((record.evidence_dir / "imei" / "manifest.json").read_text())
-        x, y, width, height = imei_manifest["crops"]["imei_screen_0.png"]["box"]
-        frame_w, frame_h = imei_manifest["crops"]["imei_screen_0.png"]["frame_size"]
+        x, y, width, height = imei_manifest["crops"]["imei_screen_0.jpg"]["box"]
+        frame_w, frame_h = imei_manifest["crops"]["imei_screen_0.jpg"]["frame_size"]
         assert 0 <= x and 0 <= y and x + width <= frame_w and y + height <= frame_h and width < frame_w
+        # Stored as JPEG, it still shows what the step read: the same IMEIs decode from the file.
+        from station.imei.screen import read_imeis_from_image
+
+        stored = read_imeis_from_image(str(record.evidence_dir / "imei" / "imei_screen_0.jpg"))
+        assert stored["imeis"] and sorted(stored["imeis"]) == sorted(record.results["imei"]["sources"]["screen"])
     lookup = subprocess.run([sys.executable, "-m", "station", "warranty", "lookup", "--report", doc["report_id"],
                              "--json"], capture_output=True, text=True, timeout=120)
     assert lookup.returncode == 0 and doc["warranty"]["id"] in lookup.stdout
