@@ -54,8 +54,12 @@ def _tray_level(small: np.ndarray) -> np.ndarray:
     coef, *_ = np.linalg.lstsq(design, small[ys, xs].astype(np.float64), rcond=None)
     gu = (np.arange(w) / w - 0.5)[None, :]
     gv = (np.arange(h) / h - 0.5)[:, None]
-    return (coef[0] + coef[1] * gu + coef[2] * gv + coef[3] * gu * gu + coef[4] * gv * gv
-            + coef[5] * gu * gv).astype(np.float32)
+    # The terms of one coordinate summed on a row and a column first: three passes over the
+    # grid instead of six (it runs ~70 times an inspection). Summed in float64 as before, so the
+    # float32 surface is the same.
+    along_u = coef[0] + coef[1] * gu + coef[3] * gu * gu
+    along_v = coef[2] * gv + coef[4] * gv * gv
+    return (along_u + along_v + (coef[5] * gv) * gu).astype(np.float32)
 
 
 def _ring_points(h: int, w: int, b: int, most: int) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +130,10 @@ def find_outline(grey: np.ndarray, mm_per_px: float, where: str) -> Outline:
     k = min(1.0, mm_per_px / COARSE_MM_PER_PX)
     small = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else grey
     small = cv2.GaussianBlur(small, (5, 5), 0)
-    diff = np.clip(np.abs(small.astype(np.float32) - _tray_level(small)), 0, 255).astype(np.uint8)
+    diff = small.astype(np.float32)           # |grey - tray| capped at 255, in place: no temporaries
+    np.subtract(diff, _tray_level(small), out=diff)
+    np.abs(diff, out=diff)
+    diff = np.minimum(diff, 255, out=diff).astype(np.uint8)
     level, mask = cv2.threshold(diff, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     contrast = float(diff[mask > 0].mean() - diff[mask == 0].mean()) if mask.any() and (~mask.astype(bool)).any() else 0.0
     not_found = BadInput(
