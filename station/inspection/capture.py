@@ -139,17 +139,25 @@ class EvidenceWriter:
             generation = inspection.evidence_generation.get(key, 0) + 1
             inspection.evidence_generation[key] = generation
 
-        def write(frame: Any, box: CropBox | None = None) -> str:
+        def encode(frame: Any, box: CropBox | None = None) -> tuple[bytes, str, CropBox | None]:
             started = time.perf_counter()
             if box is not None:
                 frame, box = cut_to_phone(frame, box, self.mm_per_px, check=check_crop)
             data = _encode(frame, self.fmt)
             inspection.add_timing("encode_s", time.perf_counter() - started)
-            digest = hashlib.sha256(data).hexdigest()
+            return data, hashlib.sha256(data).hexdigest(), box
+
+        def store(encoded: tuple[bytes, str, CropBox | None]) -> str:
+            data, digest, box = encoded
             # Written beside its final name first, outside the lock: the capture thread takes that
-            # lock for every frame it exposes and must not wait for a 10 MB write.
+            # lock for every frame it exposes and must not wait for a 10 MB write. Synced before
+            # its hash is recorded: a signed report must not name a frame a power cut could still
+            # take back (ext4 keeps unsynced data in memory for up to ~30 s).
             staged = path.with_name(f".{path.name}.{generation}.tmp")
-            staged.write_bytes(data)
+            with open(staged, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fdatasync(handle.fileno())
             with inspection.evidence_lock:
                 if inspection.evidence_generation.get(key) != generation:
                     staged.unlink(missing_ok=True)
@@ -167,7 +175,10 @@ class EvidenceWriter:
         inputs = [frame if isinstance(frame, Future) else done_future(frame)]
         if crop is not None:
             inputs.append(crop)
-        future = then_submit(inputs, self.ctx.executor, write)    # encoded once developed, no worker waits
+        # Encoded on the CPU workers once developed (no worker waits for the frame), then written
+        # and synced on the evidence I/O thread (no CPU worker waits for the disk).
+        encoded = then_submit(inputs, self.ctx.executor, encode)
+        future = then_submit([encoded], inspection.io_executor, store)
         with self._lock:
             self._futures.append(future)
         self.ctx.inspection.pending_writes.append(future)   # the report waits for every hash
@@ -191,7 +202,14 @@ class EvidenceWriter:
             crops = {name: dict(crop) for name, crop in sorted(self._crops.items())}
         if crops:
             manifest = {**manifest, "crops": crops}
-        (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        # Whole and synced like the frames: a resumed inspection re-grades the set it describes.
+        target = self.folder / "manifest.json"
+        staged = target.with_name(f".{target.name}.{threading.get_ident()}.tmp")
+        with open(staged, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(manifest, indent=1))
+            handle.flush()
+            os.fdatasync(handle.fileno())
+        os.replace(staged, target)
 
     def write_manifest_when_saved(self, manifest: dict[str, Any]) -> Future:
         """Write the manifest once every frame is on disk, without blocking the capture thread."""

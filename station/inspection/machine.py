@@ -185,6 +185,9 @@ class Inspection:
         # Develops grabbed frames in capture order (capture.capture_later); one thread bounds the
         # frames in flight and keeps a 12 MP render from competing with itself.
         self.frame_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frames")
+        # Writes encoded evidence to disk and waits for it to be durable (capture.EvidenceWriter):
+        # that wait is the disk's, so it must not hold one of the two CPU workers above.
+        self.io_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-io")
         self.missing: list[str] = []
         self.pending_grades: dict[str, Any] = {}   # part -> Future of its grade (graded off-thread)
         self.pending_writes: list[Any] = []        # Futures of evidence files, report copies, still being written
@@ -394,6 +397,7 @@ class Inspection:
                 # part when the previous one ends: settle it all before the pool stops taking work.
                 wait_futures([*self.pending_writes, *self.pending_grades.values()])
             self.executor.shutdown(wait=True, cancel_futures=cancelled)
+            self.io_executor.shutdown(wait=True, cancel_futures=cancelled)
         self.bus.emit("finished", None, inspection_id=self.record.id, state=self.state.value,
                       overall=(self.record.results.get("overall") or {}).get("grade"),
                       report_id=(self.record.report or {}).get("report_id"))

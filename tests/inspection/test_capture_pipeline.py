@@ -143,6 +143,7 @@ def test_a_re_run_steps_frame_wins_over_the_failed_attempts_late_one(fresh_world
     finally:
         inspection.executor.shutdown(wait=True)
         inspection.frame_executor.shutdown(wait=True)
+        inspection.io_executor.shutdown(wait=True)
         inspection.devices.close()
 
 
@@ -207,3 +208,47 @@ def test_the_report_is_announced_before_its_printable_copies_and_they_exist_when
     for suffix in (".html", ".pdf", ".png"):
         copy = jws.with_suffix(suffix)
         assert copy.is_file() and copy.stat().st_size > 0, copy
+
+
+def test_each_frame_is_synced_to_disk_on_the_io_thread_before_its_hash_is_recorded(fresh_world, monkeypatch):
+    """A power cut must not take back a frame whose hash the record (and so the report) holds."""
+    import os
+    import threading
+
+    import numpy as np
+
+    import station.inspection.capture as capture_module
+    from station.inspection.capture import EvidenceWriter
+    from station.inspection.machine import StepContext
+    from station.inspection.record import InspectionRecord
+
+    events = []
+    real_sync, real_add = os.fdatasync, InspectionRecord.add_evidence
+
+    def fdatasync(fd):
+        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name          # .white.png.1.tmp
+        events.append(("synced", name.split(".")[1], threading.current_thread().name))
+        real_sync(fd)
+
+    def add_evidence(self, name, sha256, path, save=True):
+        events.append(("hashed", name.split("/")[1], threading.current_thread().name))
+        real_add(self, name, sha256, path, save)
+
+    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    monkeypatch.setattr(InspectionRecord, "add_evidence", add_evidence)
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                                  SimulatedOperator(world_for("default")), options=InspectionOptions())
+    try:
+        writer = EvidenceWriter(StepContext(inspection, SPECS["screen"], 1), "screen")
+        for i, name in enumerate(("white", "black", "red")):
+            writer.save(name, np.full((8, 6, 3), 40 * i, np.uint8))
+        writer.wait()
+    finally:
+        inspection.executor.shutdown(wait=True)
+        inspection.frame_executor.shutdown(wait=True)
+        inspection.io_executor.shutdown(wait=True)
+        inspection.devices.close()
+    for name in ("white", "black", "red"):
+        mine = [(what, thread) for what, frame, thread in events if frame == name]
+        assert [what for what, _ in mine] == ["synced", "hashed"], mine
+        assert all(thread.startswith("evidence-io") for _, thread in mine)   # not a CPU worker

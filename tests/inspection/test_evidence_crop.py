@@ -85,12 +85,13 @@ def test_a_box_for_another_frame_size_leaves_the_frame_whole():
 class _Inspection:
     """The parts of an inspection an EvidenceWriter uses (the real record and a real pool)."""
 
-    def __init__(self) -> None:
+    def __init__(self, io_executor) -> None:
         import threading
 
         self.evidence_lock = threading.Lock()
         self.evidence_generation: dict = {}
         self.pending_writes: list = []
+        self.io_executor = io_executor
 
     def add_timing(self, key: str, amount: float) -> None:
         pass
@@ -103,10 +104,11 @@ def writer_ctx():
 
     from station.inspection.record import InspectionRecord
 
-    pool = ThreadPoolExecutor(max_workers=2)
-    yield SimpleNamespace(record=InspectionRecord(id="insp-crop-test", devices={}), inspection=_Inspection(),
+    pool, io = ThreadPoolExecutor(max_workers=2), ThreadPoolExecutor(max_workers=1)
+    yield SimpleNamespace(record=InspectionRecord(id="insp-crop-test", devices={}), inspection=_Inspection(io),
                           executor=pool)
     pool.shutdown(wait=True)
+    io.shutdown(wait=True)
 
 
 def _save_and_manifest(writer_ctx, frame):
