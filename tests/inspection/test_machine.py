@@ -51,6 +51,17 @@ def make(steps, operator=None, devices=None, **options):
     return inspection, events
 
 
+@pytest.fixture
+def fsyncs(monkeypatch):
+    """The record's fsyncs, counted as they happen (each still reaches the disk)."""
+    import station.inspection.record as record_module
+
+    calls = []
+    real_fsync = record_module.os.fsync
+    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd)))
+    return calls
+
+
 def kinds(events, step=None):
     return [e.kind for e in events if step is None or e.step == step]
 
@@ -257,14 +268,9 @@ def test_a_deferred_write_is_not_lost_when_a_later_step_fails():
     assert written == ["copy"]
 
 
-def test_an_operator_prompt_does_not_wait_for_the_disk(monkeypatch):
+def test_an_operator_prompt_does_not_wait_for_the_disk(monkeypatch, fsyncs):
     """Into and out of a prompt the record is saved later, not at once (two fsyncs per "turn the
     phone" used to hold up the rig); tests/inspection/test_record_saves.py: the next save carries it."""
-    import station.inspection.record as record_module
-
-    fsyncs = []
-    real_fsync = record_module.os.fsync
-    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
     during = {}
 
     def turn(ctx):
@@ -281,14 +287,9 @@ def test_an_operator_prompt_does_not_wait_for_the_disk(monkeypatch):
     assert json.loads(inspection.record.path.read_text())["state"] == "completed"
 
 
-def test_a_steps_running_mark_rides_on_its_first_save(monkeypatch):
+def test_a_steps_running_mark_rides_on_its_first_save(monkeypatch, fsyncs):
     """Starting a step costs no fsync of its own; the step's first save carries "running", and a
     record whose "running" was lost in a crash shows the step pending, which a resume runs too."""
-    import station.inspection.record as record_module
-
-    fsyncs = []
-    real_fsync = record_module.os.fsync
-    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
     seen = {}
 
     def measure(ctx):
@@ -309,14 +310,11 @@ def test_a_steps_running_mark_rides_on_its_first_save(monkeypatch):
     assert json.loads(inspection.record.path.read_text())["steps"]["battery"]["status"] == "done"
 
 
-def test_a_steps_kept_result_reaches_the_disk_with_its_done_mark(monkeypatch):
+def test_a_steps_kept_result_reaches_the_disk_with_its_done_mark(monkeypatch, fsyncs):
     """`keep_result` costs no fsync of its own: the step's end carries it in one save. A crash
     before that end leaves the step not done on disk, so a resume measures it again."""
     import station.inspection.record as record_module
 
-    fsyncs = []
-    real_fsync = record_module.os.fsync
-    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
     seen = {}
 
     def measure(ctx):
