@@ -1,5 +1,6 @@
 """Camera capture for the inspection: put the phone in the right pose and light, take a frame,
-and save it as evidence (PNG or JPEG + SHA-256) on a worker thread so the next capture can start at once.
+and save it as evidence (PNG or JPEG + SHA-256) off the capture thread so the next capture can start
+at once: encoded on a CPU worker, then written and synced to disk on the evidence I/O thread.
 
 `capture_later` exposes a frame now and develops it on the inspection's frame thread (a camera with
 `grab()`/`.retrieve()`: the simulator renders there), so the rig settles the next light while the

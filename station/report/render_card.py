@@ -16,9 +16,11 @@ WIDTH, HEIGHT = 1080, 1350
 INK, MUTED, ACCENT, PAPER, BAND = (17, 24, 39), (75, 85, 99), (6, 95, 70), (255, 255, 255), (236, 253, 245)
 
 
-# Loaded faces, per thread: opening the 20 MB CJK collection at each of the card's eight sizes
-# cost ~6 ms a card, and a FreeType face must not be used by two threads at once.
-_loaded = threading.local()
+# Faces opened once per process: opening the 20 MB CJK collection at each of the card's sizes
+# cost ~6 ms a card. A FreeType face must not be used by two threads at once, so cards are drawn
+# one at a time (`_drawing`); each inspection renders one, on a fresh worker thread.
+_faces: dict[tuple[str, int, int], ImageFont.FreeTypeFont] = {}
+_drawing = threading.Lock()
 
 
 class _Fonts:
@@ -31,13 +33,10 @@ class _Fonts:
         if not self._found:
             return ImageFont.load_default(size=size)
         path, index = self._found
-        faces = getattr(_loaded, "faces", None)
-        if faces is None:
-            faces = _loaded.faces = {}
         key = (path, index, size)
-        face = faces.get(key)
+        face = _faces.get(key)
         if face is None:
-            face = faces[key] = ImageFont.truetype(path, size, index=index)
+            face = _faces[key] = ImageFont.truetype(path, size, index=index)
         return face
 
     def text(self, zh_en: tuple[str, str] | str) -> str:
@@ -62,6 +61,14 @@ def _qr_image(url: str, size: int) -> Image.Image:
 
 def render_card(view: dict, verify_url: str) -> bytes:
     """PNG bytes of the card for `view` (pass `public_view(report)`: the card is for sharing)."""
+    with _drawing:
+        image = _draw_card(view, verify_url)
+    # Unfiltered rows through ISA-L (station/png.py): ~10 ms where Pillow's writer took ~45 ms even
+    # at level 1, for a slightly smaller file; the card is rendered at the end of every inspection.
+    return encode_png(np.asarray(image), order="rgb")
+
+
+def _draw_card(view: dict, verify_url: str) -> Image.Image:
     fonts = _Fonts()
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
@@ -110,6 +117,4 @@ def render_card(view: dict, verify_url: str) -> bytes:
     draw.text((380, HEIGHT - 180), verify_url, font=fonts.get(22), fill=MUTED)
     draw.text((380, HEIGHT - 130), fonts.text(LABELS["masked_note"][0]), font=fonts.get(22), fill=MUTED)
     draw.text((380, HEIGHT - 96), LABELS["masked_note"][1], font=fonts.get(22), fill=MUTED)
-    # Unfiltered rows through ISA-L (station/png.py): ~10 ms where Pillow's writer took ~45 ms even
-    # at level 1, for a slightly smaller file; the card is rendered at the end of every inspection.
-    return encode_png(np.asarray(image), order="rgb")
+    return image
