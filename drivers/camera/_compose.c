@@ -11,7 +11,10 @@
  *   shaded = min(max(fma(p, colour[c], q), 0), 255) * vignette      (cv2.addWeighted is fused)
  *   value  = float(tray) * inv_alpha + shaded                        (two roundings: no fma)
  *   face   = saturate_u8(rint(|value|))                              (cv2.convertScaleAbs)
- *   out    = (face or tray) + pos - neg, each step saturating at 0 and 255 (cv2.add, subtract)
+ *   out    = (face or tray) + noise, saturating at 0 and 255
+ * The noise bank is signed bytes: one read per sample instead of a positive and a negative bank
+ * (36 MB less memory traffic per 12 MP photo). v + n saturated equals OpenCV's add of the
+ * positive part then subtract of the negative part, only one of which is ever non-zero.
  * The build passes -ffp-contract=off so the compiler never fuses what OpenCV does not.
  */
 #define PY_SSIZE_T_CLEAN
@@ -34,18 +37,17 @@ typedef struct {
 } Box;
 
 typedef struct {
-    const uint8_t *tray, *pos, *neg;              /* each at the rows' first pixel */
+    const uint8_t *tray;                          /* at the rows' first pixel */
+    const int8_t *noise;                          /* ... likewise: the signed noise bank */
     uint8_t *out;
     Py_ssize_t rows, width;                       /* frame width in pixels */
     Py_ssize_t stride, noise_stride;              /* bytes between rows: frame, noise bank */
     const Box *box;                               /* NULL: rows clear of the face */
 } Rows;
 
-static inline uint8_t noisy(int value, uint8_t pos, uint8_t neg) {
-    value += pos;
-    value = value > 255 ? 255 : value;
-    value -= neg;
-    return (uint8_t)(value < 0 ? 0 : value);
+static inline uint8_t noisy(int value, int8_t noise) {
+    value += noise;
+    return (uint8_t)(value < 0 ? 0 : value > 255 ? 255 : value);
 }
 
 static inline uint8_t blend_one(const Box *b, Py_ssize_t i, int c, uint8_t tray) {
@@ -60,8 +62,8 @@ static inline uint8_t blend_one(const Box *b, Py_ssize_t i, int c, uint8_t tray)
 
 /* Pixels [from, to) of row y, one at a time. */
 static void row_scalar(const Rows *r, Py_ssize_t y, Py_ssize_t from, Py_ssize_t to) {
-    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
-    const uint8_t *neg = r->neg + y * r->noise_stride;
+    const uint8_t *tray = r->tray + y * r->stride;
+    const int8_t *noise = r->noise + y * r->noise_stride;
     uint8_t *out = r->out + y * r->stride;
     const Box *b = r->box;
     Py_ssize_t cols = b ? b->x1 - b->x0 : 0;
@@ -70,7 +72,7 @@ static void row_scalar(const Rows *r, Py_ssize_t y, Py_ssize_t from, Py_ssize_t 
         for (int c = 0; c < 3; c++) {
             Py_ssize_t k = 3 * x + c;
             int value = in_box ? blend_one(b, y * cols + x - b->x0, c, tray[k]) : tray[k];
-            out[k] = noisy(value, pos[k], neg[k]);
+            out[k] = noisy(value, noise[k]);
         }
     }
 }
@@ -81,21 +83,30 @@ static void rows_scalar(const Rows *r) {
 }
 
 #ifdef HAVE_X86
+/* 16 bytes plus 16 signed noise values, saturating: the noise's positive part added, its
+ * negative part's magnitude (128 for -128, as an unsigned byte) subtracted. */
+__attribute__((target("avx2,fma")))
+static inline __m128i add_noise16(__m128i value, __m128i noise) {
+    const __m128i zero = _mm_setzero_si128();
+    __m128i up = _mm_and_si128(noise, _mm_cmpgt_epi8(noise, zero));
+    __m128i down = _mm_and_si128(_mm_sub_epi8(zero, noise), _mm_cmpgt_epi8(zero, noise));
+    return _mm_subs_epu8(_mm_adds_epu8(value, up), down);
+}
+
 /* Tray pixels [from, to) of row y: 16 bytes at a time. */
 __attribute__((target("avx2,fma")))
 static void tray_avx2(const Rows *r, Py_ssize_t y, Py_ssize_t from, Py_ssize_t to) {
-    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
-    const uint8_t *neg = r->neg + y * r->noise_stride;
+    const uint8_t *tray = r->tray + y * r->stride;
+    const int8_t *noise = r->noise + y * r->noise_stride;
     uint8_t *out = r->out + y * r->stride;
     Py_ssize_t k = 3 * from, end = 3 * to;
     for (; k + 16 <= end; k += 16) {
-        __m128i v = _mm_adds_epu8(_mm_loadu_si128((const __m128i *)(tray + k)),
-                                  _mm_loadu_si128((const __m128i *)(pos + k)));
-        v = _mm_subs_epu8(v, _mm_loadu_si128((const __m128i *)(neg + k)));
+        __m128i v = add_noise16(_mm_loadu_si128((const __m128i *)(tray + k)),
+                                _mm_loadu_si128((const __m128i *)(noise + k)));
         _mm_storeu_si128((__m128i *)(out + k), v);
     }
     for (; k < end; k++)
-        out[k] = noisy(tray[k], pos[k], neg[k]);
+        out[k] = noisy(tray[k], noise[k]);
 }
 
 /* Face pixels of row y, eight (24 interleaved values) at a time; returns the first not done.
@@ -117,8 +128,8 @@ static Py_ssize_t face_avx2(const Rows *r, Py_ssize_t y) {
     };
     const __m256 zero = _mm256_setzero_ps(), white = _mm256_set1_ps(255.0f);
     const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    const uint8_t *tray = r->tray + y * r->stride, *pos = r->pos + y * r->noise_stride;
-    const uint8_t *neg = r->neg + y * r->noise_stride;
+    const uint8_t *tray = r->tray + y * r->stride;
+    const int8_t *noise = r->noise + y * r->noise_stride;
     uint8_t *out = r->out + y * r->stride;
     Py_ssize_t cols = b->x1 - b->x0, x = b->x0;
     for (; x + 8 <= b->x1; x += 8) {
@@ -143,10 +154,8 @@ static Py_ssize_t face_avx2(const Rows *r, Py_ssize_t y) {
         __m256i w01 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[0], value[1]), 0xD8);
         __m256i w22 = _mm256_permute4x64_epi64(_mm256_packs_epi32(value[2], value[2]), 0xD8);
         __m256i bytes = _mm256_permute4x64_epi64(_mm256_packus_epi16(w01, w22), 0xD8);
-        __m128i lo = _mm_adds_epu8(_mm256_castsi256_si128(bytes), _mm_loadu_si128((const __m128i *)(pos + at)));
-        __m128i hi = _mm_adds_epu8(_mm256_extracti128_si256(bytes, 1), _mm_loadl_epi64((const __m128i *)(pos + at + 16)));
-        lo = _mm_subs_epu8(lo, _mm_loadu_si128((const __m128i *)(neg + at)));
-        hi = _mm_subs_epu8(hi, _mm_loadl_epi64((const __m128i *)(neg + at + 16)));
+        __m128i lo = add_noise16(_mm256_castsi256_si128(bytes), _mm_loadu_si128((const __m128i *)(noise + at)));
+        __m128i hi = add_noise16(_mm256_extracti128_si256(bytes, 1), _mm_loadl_epi64((const __m128i *)(noise + at + 16)));
         _mm_storeu_si128((__m128i *)(out + at), lo);
         _mm_storel_epi64((__m128i *)(out + at + 16), hi);
     }
@@ -201,12 +210,12 @@ static int fits(Py_buffer *view, Py_ssize_t offset, Py_ssize_t stride, Py_ssize_
 
 static PyObject *py_compose_rows(PyObject *self, PyObject *args) {
     (void)self;
-    Py_buffer tray, pos, neg, out, p = {0}, q = {0}, vignette = {0}, inv_alpha = {0};
+    Py_buffer tray, noise, out, p = {0}, q = {0}, vignette = {0}, inv_alpha = {0};
     Py_ssize_t width, y, rows, noise_width, dx, dy, x0 = 0, x1 = 0;
     float colour[3] = {0, 0, 0};
     int vector = 1;               /* 0: the portable loop only (tests hold both to the same bytes) */
     PyObject *box = Py_None;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*(nnnnnn)|Op", &tray, &pos, &neg, &out,
+    if (!PyArg_ParseTuple(args, "y*y*w*(nnnnnn)|Op", &tray, &noise, &out,
                           &width, &y, &rows, &noise_width, &dx, &dy, &box, &vector))
         return NULL;
     int have_box = box != Py_None;
@@ -223,8 +232,7 @@ static PyObject *py_compose_rows(PyObject *self, PyObject *args) {
     Py_ssize_t stride = 3 * width, noise_stride = 3 * noise_width;
     Py_ssize_t at = y * stride, noise_at = (y + dy) * noise_stride + 3 * dx;
     if (!fits(&tray, at, stride, rows, stride, "the tray") || !fits(&out, at, stride, rows, stride, "the frame")
-            || !fits(&pos, noise_at, noise_stride, rows, stride, "the noise bank")
-            || !fits(&neg, noise_at, noise_stride, rows, stride, "the noise bank"))
+            || !fits(&noise, noise_at, noise_stride, rows, stride, "the noise bank"))
         goto done;
     Box band_box = {p.buf, q.buf, vignette.buf, inv_alpha.buf, {colour[0], colour[1], colour[2]}, x0, x1};
     if (have_box) {
@@ -237,8 +245,8 @@ static PyObject *py_compose_rows(PyObject *self, PyObject *args) {
                 || !plane(&inv_alpha, n, "inv_alpha"))
             goto done;
     }
-    Rows band = {(const uint8_t *)tray.buf + at, (const uint8_t *)pos.buf + noise_at,
-                 (const uint8_t *)neg.buf + noise_at, (uint8_t *)out.buf + at, rows, width,
+    Rows band = {(const uint8_t *)tray.buf + at, (const int8_t *)noise.buf + noise_at,
+                 (uint8_t *)out.buf + at, rows, width,
                  stride, noise_stride, have_box ? &band_box : NULL};
     int avx2 = vector && use_avx2();
     Py_BEGIN_ALLOW_THREADS          /* the frame's two halves develop on two cores */
@@ -259,19 +267,18 @@ done:
         PyBuffer_Release(&inv_alpha);
     }
     PyBuffer_Release(&tray);
-    PyBuffer_Release(&pos);
-    PyBuffer_Release(&neg);
+    PyBuffer_Release(&noise);
     PyBuffer_Release(&out);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"compose_rows", py_compose_rows, METH_VARARGS,
-     "compose_rows(tray, pos, neg, out, (width, y, rows, noise_width, dx, dy)[, box[, vector]])\n\n"
+     "compose_rows(tray, noise, out, (width, y, rows, noise_width, dx, dy)[, box[, vector]])\n\n"
      "Frame rows y..y+rows of a body photo into `out`: the tray (and over the box the face\n"
-     "blended in) plus pos minus neg, saturating. tray, out: the frame's BGR bytes, `width`\n"
-     "pixels a row; pos, neg: the noise bank's bytes, `noise_width` pixels a row, read from\n"
-     "(dx, dy + row). box: None or (p, q, vignette, inv_alpha, (b, g, r), x0, x1), the planes\n"
+     "blended in) plus the noise, saturating. tray, out: the frame's BGR bytes, `width`\n"
+     "pixels a row; noise: the noise bank's signed bytes (int8), `noise_width` pixels a row,\n"
+     "read from (dx, dy + row). box: None or (p, q, vignette, inv_alpha, (b, g, r), x0, x1), the planes\n"
      "C-contiguous float32 of rows x (x1 - x0). vector false: the portable loop even where AVX2\n"
      "is there. Runs without the GIL."},
     {NULL, NULL, 0, NULL},

@@ -214,11 +214,11 @@ def compose_face_frame(layers: br.FaceLayers, face: str, light: str, seed: int) 
     return out
 
 
-def _compose_rows(basis: FaceBasis, mix: _LightMix, tray: np.ndarray, noise: tuple[np.ndarray, np.ndarray],
+def _compose_rows(basis: FaceBasis, mix: _LightMix, tray: np.ndarray, noise: np.ndarray,
                   offset: tuple[int, int], out: np.ndarray, a: int, b: int) -> None:
     """Frame rows a..b into `out`: the tray, the face blended over it in the box, then the noise
-    (`noise`'s positive and negative banks read from `offset` = (dx, dy)). Box rows go in bands
-    of BAND_ROWS, so every intermediate stays in cache."""
+    (the signed bank `noise` read from `offset` = (dx, dy)). Box rows go in bands of BAND_ROWS,
+    so every intermediate stays in cache."""
     x0, y0, x1, y1 = basis.box
     top, bottom = max(a, y0), min(b, y1)
     spans = [(a, min(b, top), False)] + [(r, min(bottom, r + BAND_ROWS), True) for r in range(top, bottom, BAND_ROWS)]
@@ -232,12 +232,12 @@ def _compose_rows(basis: FaceBasis, mix: _LightMix, tray: np.ndarray, noise: tup
             box = (p, q, basis.vignette[r0 - y0:r1 - y0], basis.inv_alpha[r0 - y0:r1 - y0], basis.color, x0, x1)
         if _compose is not None:
             w = tray.shape[1]
-            _compose.compose_rows(tray, *noise, out, (w, r0, r1 - r0, noise[0].shape[1], *offset), box)
+            _compose.compose_rows(tray, noise, out, (w, r0, r1 - r0, noise.shape[1], *offset), box)
         else:
             _compose_rows_opencv(tray, noise, offset, out, r0, r1, box)
 
 
-def _compose_rows_opencv(tray: np.ndarray, noise: tuple[np.ndarray, np.ndarray], offset: tuple[int, int],
+def _compose_rows_opencv(tray: np.ndarray, noise: np.ndarray, offset: tuple[int, int],
                          out: np.ndarray, r0: int, r1: int, box: tuple | None) -> None:
     """`_compose_rows`' per-pixel work in OpenCV passes (no C compiler): the same bytes."""
     out[r0:r1] = tray[r0:r1]
@@ -252,7 +252,5 @@ def _compose_rows_opencv(tray: np.ndarray, noise: tuple[np.ndarray, np.ndarray],
         blend = cv2.multiply(region, cv2.merge([inv_alpha] * 3), dtype=cv2.CV_32F)
         cv2.add(blend, shaded, dst=blend)
         region[...] = cv2.convertScaleAbs(blend)        # rounds and saturates to 0..255
-    (dx, dy), (pos, neg), w = offset, noise, tray.shape[1]
-    rows = out[r0:r1]
-    cv2.add(rows, pos[dy + r0:dy + r1, dx:dx + w], dst=rows)
-    cv2.subtract(rows, neg[dy + r0:dy + r1, dx:dx + w], dst=rows)
+    (dx, dy), w = offset, tray.shape[1]
+    br.add_noise(out[r0:r1], noise[dy + r0:dy + r1, dx:dx + w])

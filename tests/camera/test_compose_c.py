@@ -33,8 +33,8 @@ def test_the_c_rows_are_built():
 
 class _PortableOnly:
     @staticmethod
-    def compose_rows(tray, pos, neg, out, geometry, box=None):
-        _compose.compose_rows(tray, pos, neg, out, geometry, box, False)
+    def compose_rows(tray, noise, out, geometry, box=None):
+        _compose.compose_rows(tray, noise, out, geometry, box, False)
 
 
 def _case(seed: int, size: tuple[int, int], box: tuple[int, int, int, int], ties: bool = False):
@@ -56,9 +56,10 @@ def _case(seed: int, size: tuple[int, int], box: tuple[int, int, int, int], ties
         half = rng.integers(10, 240, shape) + 0.5
         q = (half - p.astype(np.float64) * np.float32(colour[1])).astype(np.float32)   # green near k + 1/2
     tray = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
-    noise = tuple(rng.integers(0, 12, (h + PAD, w + PAD, 3), dtype=np.uint8) for _ in range(2))
+    noise = rng.integers(-12, 13, (h + PAD, w + PAD, 3), dtype=np.int8)
+    noise.flat[rng.integers(0, noise.size, 24)] = rng.choice([-128, -127, 127], 24)    # the extremes too
     if ties:
-        noise = tuple(np.zeros_like(n) for n in noise)
+        noise = np.zeros_like(noise)
     basis = SimpleNamespace(box=box, color=colour, vignette=vignette, inv_alpha=inv_alpha)
     mix = body_compose._LightMix(((p, np.float32(1.0)),), q, (), ())
     offset = tuple(int(v) for v in rng.integers(0, PAD, 2))
@@ -88,13 +89,12 @@ def _all_alike(monkeypatch, case, a=None, b=None):
 def test_the_c_rows_write_the_opencv_bytes(monkeypatch, box, seed):
     case = _case(seed, (box[2] + 13 if box[2] < 260 else 260, 9), box)
     expected = _all_alike(monkeypatch, case)
-    basis, _, tray, (pos, neg), (dx, dy) = case
+    basis, _, tray, noise, (dx, dy) = case
     x0, y0, x1, y1 = box
     face = np.zeros(tray.shape[:2], bool)
     face[y0:y1, x0:x1] = True
     # Outside the box: exactly the tray plus the noise window, saturating.
-    noisy = np.clip(tray.astype(int) + pos[dy:dy + 9, dx:dx + tray.shape[1]], 0, 255)
-    noisy = np.clip(noisy - neg[dy:dy + 9, dx:dx + tray.shape[1]], 0, 255)
+    noisy = np.clip(tray.astype(int) + noise[dy:dy + 9, dx:dx + tray.shape[1]], 0, 255)
     assert np.array_equal(expected[~face], noisy[~face])
     assert not np.array_equal(expected[face], noisy[face])           # and the face is in the box
 
@@ -125,20 +125,20 @@ def test_any_box_composes_alike(seed, cols, x0, rows, y0):
 @needs_compose
 def test_rows_past_the_frame_or_the_noise_bank_are_refused():
     tray = np.zeros((5, 12, 3), np.uint8)
-    out, bank = np.zeros_like(tray), np.zeros((7, 14, 3), np.uint8)
+    out, bank = np.zeros_like(tray), np.zeros((7, 14, 3), np.int8)
     with pytest.raises(ValueError, match="past the end of the tray"):
-        _compose.compose_rows(tray, bank, bank, out, (12, 3, 3, 14, 0, 0))
+        _compose.compose_rows(tray, bank, out, (12, 3, 3, 14, 0, 0))
     with pytest.raises(ValueError, match="past the end of the frame"):
-        _compose.compose_rows(np.zeros((9, 12, 3), np.uint8), bank, bank, out, (12, 3, 3, 14, 0, 0))
+        _compose.compose_rows(np.zeros((9, 12, 3), np.uint8), bank, out, (12, 3, 3, 14, 0, 0))
     with pytest.raises(ValueError, match="past the end of the noise bank"):
-        _compose.compose_rows(tray, bank, bank, out, (12, 2, 3, 14, 2, 3))
+        _compose.compose_rows(tray, bank, out, (12, 2, 3, 14, 2, 3))
     with pytest.raises(ValueError, match="geometry"):
-        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 3, 0))    # 12 + 3 > 14
+        _compose.compose_rows(tray, bank, out, (12, 0, 3, 14, 3, 0))    # 12 + 3 > 14
     planes = [np.zeros((3, 10), np.float32) for _ in range(4)]
     with pytest.raises(ValueError, match="p holds 120 bytes, expected 33 float32"):
-        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 1, 12))
+        _compose.compose_rows(tray, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 1, 12))
     with pytest.raises(ValueError, match="outside the frame"):
-        _compose.compose_rows(tray, bank, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 5, 15))
+        _compose.compose_rows(tray, bank, out, (12, 0, 3, 14, 0, 0), (*planes, (1.0, 1.0, 1.0), 5, 15))
 
 
 @needs_compose
@@ -159,3 +159,23 @@ def test_body_photos_are_the_same_with_and_without_the_c_rows(monkeypatch, face,
         assert np.array_equal(with_c, photo())
     finally:
         camera.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**31))
+def test_the_signed_bank_adds_what_its_positive_and_negative_parts_did(seed):
+    """One signed bank, added with saturation, gives the bytes of adding its positive part and
+    then subtracting its negative part (OpenCV's saturating add and subtract, as before)."""
+    import cv2
+
+    from drivers.camera.body_render import add_noise
+
+    rng = np.random.default_rng(seed)
+    frame = rng.integers(0, 256, (7, 11, 3), dtype=np.uint8)
+    frame[0, :3] = (0, 255, 128)
+    noise = rng.integers(-128, 128, frame.shape, dtype=np.int16).astype(np.int8)
+    pos = np.clip(noise.astype(int), 0, 255).astype(np.uint8)
+    neg = np.clip(-noise.astype(int), 0, 255).astype(np.uint8)
+    before = cv2.subtract(cv2.add(frame, pos), neg)
+    add_noise(frame, noise)
+    assert np.array_equal(frame, before)
