@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from station.errors import HardwareError
 from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
 from station.inspection.futures import done_future, then_submit
@@ -155,10 +156,17 @@ class EvidenceWriter:
             # its hash is recorded: a signed report must not name a frame a power cut could still
             # take back (ext4 keeps unsynced data in memory for up to ~30 s).
             staged = path.with_name(f".{path.name}.{generation}.tmp")
-            with open(staged, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fdatasync(handle.fileno())
+            try:
+                with open(staged, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fdatasync(handle.fileno())
+            except OSError as exc:
+                staged.unlink(missing_ok=True)
+                raise HardwareError(
+                    f"could not store the evidence frame {key} in {path.parent}: {exc.strerror or exc}",
+                    f"free disk space there, then resume: station inspect --resume {self.ctx.record.id} "
+                    "(no report is issued without every frame)") from exc
             with inspection.evidence_lock:
                 if inspection.evidence_generation.get(key) != generation:
                     staged.unlink(missing_ok=True)

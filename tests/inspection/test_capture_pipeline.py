@@ -252,3 +252,43 @@ def test_each_frame_is_synced_to_disk_on_the_io_thread_before_its_hash_is_record
         mine = [(what, thread) for what, frame, thread in events if frame == name]
         assert [what for what, _ in mine] == ["synced", "hashed"], mine
         assert all(thread.startswith("evidence-io") for _, thread in mine)   # not a CPU worker
+
+
+def test_a_full_disk_while_storing_a_frame_stops_the_report_with_what_to_do(fresh_world, monkeypatch):
+    """The frame that could not be kept has no hash in the record, leaves no half-written file,
+    and no report is issued; the operator is told to free space and resume."""
+    import errno
+    import os
+
+    import station.inspection.capture as capture_module
+
+    real_sync = os.fdatasync
+    synced = []
+
+    def fdatasync(fd):
+        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
+        if name.startswith(".white.png"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        synced.append(name)
+        real_sync(fd)
+
+    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    bus = EventBus()
+    failures = []
+    bus.subscribe(lambda e: failures.append(e) if e.kind == "step_failed" else None)
+    inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                                  SimulatedOperator(world_for("default")), bus=bus, options=InspectionOptions())
+    try:
+        inspection.run()
+    finally:
+        inspection.devices.close()
+    record = inspection.record
+    assert inspection.state == State.FAILED and record.report is None
+    assert record.steps["sign"]["status"] == "pending"
+    (failed,) = failures
+    assert failed.step == "verdict" and "No space left on device" in failed.data["error"]
+    assert "screen/white" in failed.data["error"] and f"--resume {record.id}" in failed.data["hint"]
+    names = {e["name"] for e in record.evidence}
+    assert "screen/white" not in names and "screen/black" in names and synced
+    screen_dir = Path(record.results["screen_frameset"])
+    assert not list(screen_dir.glob(".*.tmp")) and not (screen_dir / "white.png").exists()
