@@ -248,22 +248,23 @@ def imei_evidence_saved(record) -> bool:
 
 
 def frames_usable(part: str):
-    """`still_valid` for a capture step: its grade is recorded, or its frame set is complete on disk."""
+    """`still_valid` for a capture step: its frame set is complete on disk (the manifest is
+    written only once every frame is stored and synced). A recorded grade is not enough: the
+    report names every frame, so a set one frame short (a full disk, a crash) is shot again."""
     def check(record) -> bool:
-        if part in record.results:
-            return True
         folder = record.results.get(f"{part}_frameset")
         return bool(folder) and (Path(folder) / "manifest.json").exists()
     return check
 
 
 def collect_grade(ctx: StepContext, part: str, grade_now) -> dict[str, Any]:
-    """The grade of `part`: from the record, the pending job, or (after a crash) graded now."""
+    """The grade of `part`: the job grading this run's frames, else the record's (a resumed
+    inspection), else (after a crash before it was recorded) graded now from the stored set."""
+    future = ctx.inspection.pending_grades.get(part)
+    if future is not None:          # newer than a recorded grade of frames shot before a re-run
+        return future.result()
     if part in ctx.record.results:
         return ctx.record.results[part]
-    future = ctx.inspection.pending_grades.get(part)
-    if future is not None:
-        return future.result()
     folder = ctx.record.results.get(f"{part}_frameset")
     if folder is None:
         raise HardwareError(f"no {part} frames were captured", "run the inspection again")

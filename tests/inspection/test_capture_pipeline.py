@@ -292,3 +292,47 @@ def test_a_full_disk_while_storing_a_frame_stops_the_report_with_what_to_do(fres
     assert "screen/white" not in names and "screen/black" in names and synced
     screen_dir = Path(record.results["screen_frameset"])
     assert not list(screen_dir.glob(".*.tmp")) and not (screen_dir / "white.png").exists()
+
+
+def test_resumed_after_a_full_disk_the_incomplete_screen_set_is_shot_again_and_the_report_names_it(
+        fresh_world, monkeypatch):
+    import errno
+    import os
+
+    import station.inspection.capture as capture_module
+    from station.inspection.machine import Inspection
+    from station.inspection.record import InspectionRecord
+
+    real_sync = os.fdatasync
+
+    def fdatasync(fd):
+        if Path(os.readlink(f"/proc/self/fd/{fd}")).name.startswith(".white.png"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_sync(fd)
+
+    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    first = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                             SimulatedOperator(world_for("default")), options=InspectionOptions())
+    try:
+        first.run()
+    finally:
+        first.devices.close()
+    assert first.state == State.FAILED and "screen" in first.record.results    # graded, one frame short
+    monkeypatch.setattr(capture_module.os, "fdatasync", real_sync)            # space freed
+
+    reset_worlds()
+    again = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
+                             SimulatedOperator(world_for("default")), options=InspectionOptions())
+    resumed = Inspection(again.devices, again.operator, again.steps, options=InspectionOptions(),
+                         record=InspectionRecord.load(first.record.id))
+    try:
+        resumed.run()
+    finally:
+        resumed.devices.close()
+    record = resumed.record
+    assert resumed.state == State.COMPLETED and record.report
+    assert record.steps["screen"]["attempts"] == 2                 # shot again, not taken as it was
+    assert record.steps["identify"]["attempts"] == 1               # what was whole stays as measured
+    (white,) = [e for e in record.evidence if e["name"] == "screen/white"]
+    assert hashlib.sha256(Path(white["path"]).read_bytes()).hexdigest() == white["sha256"]
+    assert (Path(record.results["screen_frameset"]) / "manifest.json").exists()
