@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from station.durable import replace_synced, write_synced
 from station.errors import HardwareError
 from station.inspection.evidence_crop import CropBox, cut_to_phone, phone_box
 from station.inspection.machine import StepContext
@@ -157,10 +158,7 @@ class EvidenceWriter:
             # take back (ext4 keeps unsynced data in memory for up to ~30 s).
             staged = path.with_name(f".{path.name}.{generation}.tmp")
             try:
-                with open(staged, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fdatasync(handle.fileno())
+                write_synced(staged, data)
             except OSError as exc:
                 staged.unlink(missing_ok=True)
                 raise HardwareError(
@@ -212,13 +210,7 @@ class EvidenceWriter:
         if crops:
             manifest = {**manifest, "crops": crops}
         # Whole and synced like the frames: a resumed inspection re-grades the set it describes.
-        target = self.folder / "manifest.json"
-        staged = target.with_name(f".{target.name}.{threading.get_ident()}.tmp")
-        with open(staged, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(manifest, indent=1))
-            handle.flush()
-            os.fdatasync(handle.fileno())
-        os.replace(staged, target)
+        replace_synced(self.folder / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
 
     def write_manifest_when_saved(self, manifest: dict[str, Any]) -> Future:
         """Write the manifest once every frame is on disk, without blocking the capture thread."""

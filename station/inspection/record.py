@@ -8,7 +8,6 @@ A resumed inspection loads the file and skips the steps already done.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from station.durable import replace_synced
 from station.errors import BadInput
 from station.home import subdir
 from station.inspection.events import STEPS, utc_now_rfc3339
@@ -93,12 +93,7 @@ class InspectionRecord:
             with self._lock:
                 covered = self._changes
                 data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-            tmp = target.with_suffix(".json.tmp")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            replace_synced(target, data.encode("utf-8"))
             self._durable = covered
             return target
 
@@ -116,15 +111,16 @@ class InspectionRecord:
             entry = self.steps[step]
             entry["status"] = status
             entry.update(info)
-        if durable:
-            self.save()
-        else:
-            self.save_later()
+        self._saved(durable)
 
     def put_result(self, key: str, value: Any, *, durable: bool = True) -> None:
         """Store a result; `durable=False` lets the next save carry it (see `save_later`)."""
         with self._lock:
             self.results[key] = value
+        self._saved(durable)
+
+    def _saved(self, durable: bool) -> None:
+        """A change just made: on disk now (`save`), or carried by the next save (`save_later`)."""
         if durable:
             self.save()
         else:

@@ -9,12 +9,11 @@ always be re-created from the registry, which holds every signed report verbatim
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from station.durable import replace_synced
 from station.home import subdir
 from station.report import default_keyring, sign_report, station_id, verify_url
 from station.report.keys import Keyring
@@ -42,15 +41,6 @@ class IssuedReport:
                 "end": self.end, "jws_path": str(self.jws_path), "public_key_path": str(self.public_key_path),
                 "key_id": self.key_id, "verify_url": self.verify_url,
                 "renderings": {k: str(v) for k, v in self.renderings.items()}}
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "w", encoding="ascii") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def issue_report_and_warranty(inspection: dict, *, sale_date: date | str | None = None,
@@ -82,7 +72,7 @@ def issue_report_and_warranty(inspection: dict, *, sale_date: date | str | None 
             registry.close()
     jws_path = subdir("reports") / f"{report_id}.jws"
     try:
-        _write_atomic(jws_path, jws + "\n")
+        replace_synced(jws_path, (jws + "\n").encode("ascii"))
     except OSError as exc:
         # The warranty is committed: raising now would invite a second issue for the same phone.
         # The registry holds the report verbatim; report_path() writes the file again later.
@@ -128,5 +118,5 @@ def report_path(report_id: str, registry=None) -> Path | None:
             registry.close()
     if jws is None:
         return None
-    _write_atomic(path, jws + "\n")
+    replace_synced(path, (jws + "\n").encode("ascii"))
     return path

@@ -217,15 +217,15 @@ def test_each_frame_is_synced_to_disk_on_the_io_thread_before_its_hash_is_record
 
     import numpy as np
 
-    import station.inspection.capture as capture_module
+    import station.durable as durable_module
     from station.inspection.capture import EvidenceWriter
     from station.inspection.machine import StepContext
     from station.inspection.record import InspectionRecord
 
     events = []
-    real_sync, real_add = os.fdatasync, InspectionRecord.add_evidence
+    real_sync, real_add = os.fsync, InspectionRecord.add_evidence
 
-    def fdatasync(fd):
+    def fsync(fd):
         name = Path(os.readlink(f"/proc/self/fd/{fd}")).name          # .white.png.1.tmp
         events.append(("synced", name.split(".")[1], threading.current_thread().name))
         real_sync(fd)
@@ -234,7 +234,7 @@ def test_each_frame_is_synced_to_disk_on_the_io_thread_before_its_hash_is_record
         events.append(("hashed", name.split("/")[1], threading.current_thread().name))
         real_add(self, name, sha256, path, save)
 
-    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    monkeypatch.setattr(durable_module.os, "fsync", fsync)
     monkeypatch.setattr(InspectionRecord, "add_evidence", add_evidence)
     inspection = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
                                   SimulatedOperator(world_for("default")), options=InspectionOptions())
@@ -260,19 +260,19 @@ def test_a_full_disk_while_storing_a_frame_stops_the_report_with_what_to_do(fres
     import errno
     import os
 
-    import station.inspection.capture as capture_module
+    import station.durable as durable_module
 
-    real_sync = os.fdatasync
+    real_sync = os.fsync
     synced = []
 
-    def fdatasync(fd):
+    def fsync(fd):
         name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
         if name.startswith(".white.png"):
             raise OSError(errno.ENOSPC, "No space left on device")
         synced.append(name)
         real_sync(fd)
 
-    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    monkeypatch.setattr(durable_module.os, "fsync", fsync)
     bus = EventBus()
     failures = []
     bus.subscribe(lambda e: failures.append(e) if e.kind == "step_failed" else None)
@@ -299,18 +299,18 @@ def test_resumed_after_a_full_disk_the_incomplete_screen_set_is_shot_again_and_t
     import errno
     import os
 
-    import station.inspection.capture as capture_module
+    import station.durable as durable_module
     from station.inspection.machine import Inspection
     from station.inspection.record import InspectionRecord
 
-    real_sync = os.fdatasync
+    real_sync = os.fsync
 
-    def fdatasync(fd):
+    def fsync(fd):
         if Path(os.readlink(f"/proc/self/fd/{fd}")).name.startswith(".white.png"):
             raise OSError(errno.ENOSPC, "No space left on device")
         real_sync(fd)
 
-    monkeypatch.setattr(capture_module.os, "fdatasync", fdatasync)
+    monkeypatch.setattr(durable_module.os, "fsync", fsync)
     first = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",
                              SimulatedOperator(world_for("default")), options=InspectionOptions())
     try:
@@ -318,7 +318,7 @@ def test_resumed_after_a_full_disk_the_incomplete_screen_set_is_shot_again_and_t
     finally:
         first.devices.close()
     assert first.state == State.FAILED and "screen" in first.record.results    # graded, one frame short
-    monkeypatch.setattr(capture_module.os, "fdatasync", real_sync)            # space freed
+    monkeypatch.setattr(durable_module.os, "fsync", real_sync)            # space freed
 
     reset_worlds()
     again = build_inspection("rigsim://default?timing=fast", "sim://default", "sim://default",

@@ -54,11 +54,11 @@ def make(steps, operator=None, devices=None, **options):
 @pytest.fixture
 def fsyncs(monkeypatch):
     """The record's fsyncs, counted as they happen (each still reaches the disk)."""
-    import station.inspection.record as record_module
+    import station.durable as durable_module
 
     calls = []
-    real_fsync = record_module.os.fsync
-    monkeypatch.setattr(record_module.os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd)))
+    real_fsync = durable_module.os.fsync
+    monkeypatch.setattr(durable_module.os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd)))
     return calls
 
 

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from station.inspection import record as record_module
+from station import durable as durable_module
 from station.inspection.record import InspectionRecord
 
 
@@ -31,7 +31,7 @@ def slow_fsync(monkeypatch):
         time.sleep(0.02)
         real(fd)
 
-    monkeypatch.setattr(record_module.os, "fsync", fsync)
+    monkeypatch.setattr(durable_module.os, "fsync", fsync)
     return calls
 
 

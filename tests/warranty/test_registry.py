@@ -235,10 +235,10 @@ def test_verified_report_catches_a_tampered_stored_copy(registry, issue):
 def test_an_unwritable_report_file_does_not_undo_or_repeat_the_issue(registry, monkeypatch):
     import station.warranty.issue as issue_module
 
-    def disk_full(path, text):
+    def disk_full(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(issue_module, "_write_atomic", disk_full)
+    monkeypatch.setattr(issue_module, "replace_synced", disk_full)
     issued = issue_module.issue_report_and_warranty(make_inspection(31), registry=registry, render=False)
     assert registry.counts()["warranties"] == 1 and not issued.jws_path.exists()
     monkeypatch.undo()
